@@ -1,0 +1,225 @@
+"""Cleaning: scraper boilerplate out, Unicode and white space normalized, paragraphs kept.
+
+The clean text is what every later stage points into with character offsets, so cleaning is a pure,
+idempotent function: cleaning clean text changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Lines that are never article text.
+_BOILERPLATE = re.compile(
+    r"""^(
+        comments?\ (are|is)\ closed\.?
+      | (leave|post|add)\ a\ comment.*
+      | real\ time\ analytics
+      | tags?:?
+      | (share|tweet|email|print)(\ (this|on|via)\b.*)?
+      | share\ (this\ )?(article|story)(\ on\ \w+)?:?
+      | (click|tap)\ here\b.*
+      | (subscribe|sign\ up)\b.{0,80}
+      | .{0,80}\bsubscribe\ now\.?
+      | follow\ us\b.{0,80}
+      | (read|see)\ (more|also)\b.{0,120}
+      | (related|recommended|more\ from\ \w+|most\ read)(\ (articles?|stories|coverage|content|reading))?(:.{0,150})?
+      | advertisement
+      | (copyright\ ?©?|©|\(c\))\ ?\d{4}\b.{0,100}
+      | ©.{0,100}
+      | all\ rights\ reserved\.?
+      | @\w+
+      | key\ points:?
+      | (image|photo|video)(\ credit)?:\ .{0,120}
+      | loading\.*|skip\ to\ (main\ )?content|back\ to\ top
+      | \[?(advertisement|ad)\]?
+    )$""",
+    re.I | re.X,
+)
+
+# Credit lines under photos: "Reuters", "AFP via Getty Images", "(Photo by X/Getty Images)".
+_CREDIT = re.compile(
+    r"""^\(?(photo(graph)?:?\ |image:?\ |credit:?\ |photo\ by\ )?
+        ([\w.\-' ]{0,60}/)?
+        (reuters|ap|associated\ press|afp|getty\ images|[\w .\-]{0,40}\ via\ getty\ images|shutterstock|epa(-efe)?
+         |ap\ photo(/[\w .\-]+)?|tass|xinhua|sputnik|anadolu(\ agency)?|bloomberg|pool)\)?\.?$""",
+    re.I | re.X,
+)
+# A caption that ends with its own credit: "... in Moscow. NATALIA KOLESNIKOVA/AFP via Getty Images".
+_INLINE_CREDIT = re.compile(
+    r"(\b[A-Z][A-Z .\-']+/)?(AFP|AP|Reuters|EPA|Getty Images|[A-Z][\w .\-]+ via Getty Images|Shutterstock)\)?\s*$"
+)
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
+_BARE_LINK_LINE = re.compile(r"^(\[[^\]]*\]\([^)]*\)\s*)+$|^<?https?://\S+>?$")
+_BULLET = re.compile(r"^(?:[•·▪●◦‣∙*\-–]|\d+[.)])\s+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
+
+
+@dataclass(frozen=True)
+class ScrapedText:
+    """What the plain-text reader found around the body of a scraped article."""
+
+    title: str | None
+    body: str
+    url: str | None
+    dateline: str | None
+
+
+def normalize_unicode(text: str) -> str:
+    """NFC, no control or zero-width characters, one kind of space, Unix newlines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub("", text)
+    return text
+
+
+def _is_caption_pair(line: str, following: str) -> bool:
+    """A short headline-like line followed by a photo credit is a caption."""
+    return bool(_CREDIT.match(following)) and len(line) < 200
+
+
+def _is_inline_caption(line: str) -> bool:
+    """A caption line that carries its own agency credit at the end."""
+    if not _INLINE_CREDIT.search(line):
+        return False
+    head = _INLINE_CREDIT.sub("", line).strip()
+    return bool(head) and len(head) < 300 and ("/" in line[-60:] or "via Getty" in line or line.endswith(")"))
+
+
+def _strip_markup(line: str) -> str:
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), line)
+    line = re.sub(r"^#{1,6}\s+", "", line)
+    return _BULLET.sub("", line)
+
+
+def _filter_lines(lines: list[str], title: str | None) -> list[str]:
+    title_key = _key(title) if title else None
+    kept: list[str] = []
+    skip_next_tags = False
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            kept.append("")
+            continue
+        following = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
+        if skip_next_tags:
+            skip_next_tags = False
+            if "," in line and not _SENTENCE_END.search(line):
+                continue
+        if re.fullmatch(r"tags?:?", line, re.I):
+            skip_next_tags = True
+            continue
+        if _BARE_LINK_LINE.match(line) or re.match(r"^\*\*related( article)?s?:?\*\*", line, re.I):
+            continue
+        stripped = _strip_markup(line).strip()
+        if not stripped or _BOILERPLATE.match(stripped) or _CREDIT.match(stripped):
+            continue
+        if title_key and _key(stripped) == title_key:
+            continue
+        if _is_caption_pair(stripped, following) or _is_inline_caption(stripped):
+            continue
+        kept.append(stripped)
+    return kept
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def _join_paragraphs(lines: list[str]) -> list[str]:
+    """Lines to paragraphs.
+
+    Scrapers put one paragraph per line, or paragraphs between blank lines, or hard-wrap lines: a line
+    is its own paragraph unless it continues the previous one (no sentence end before it and a lowercase
+    start), which also rejoins a quote broken over a blank line ("…it was also" / "hinted at…").
+    """
+    merged: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if merged and _continues(merged[-1], line):
+            merged[-1] = f"{merged[-1]} {line}"
+        else:
+            merged.append(line)
+    return merged
+
+
+def _continues(previous: str, line: str) -> bool:
+    if not line[:1].islower():
+        return False
+    return _open_quote(previous) or not _SENTENCE_END.search(previous)
+
+
+def _open_quote(paragraph: str) -> bool:
+    opens = paragraph.count("“")
+    closes = paragraph.count("”")
+    straight = paragraph.count('"')
+    return (opens > closes or straight % 2 == 1) and not _SENTENCE_END.search(paragraph)
+
+
+def clean_text(text: str, title: str | None = None) -> str:
+    """Boilerplate-free body text, paragraphs separated by a blank line.
+
+    Args:
+        text: body text as scraped or as extracted from HTML.
+        title: the article's title, so repeated title lines are dropped from the body.
+
+    Returns:
+        Clean text; `clean_text(clean_text(t, title), title) == clean_text(t, title)`.
+    """
+    result = normalize_unicode(text)
+    for _ in range(4):  # boilerplate can hide boilerplate (a credit under a caption); run to a fixed point
+        lines = [_SPACES.sub(" ", line).strip() for line in result.split("\n")]
+        paragraphs = _join_paragraphs(_filter_lines(lines, title))
+        cleaned = "\n\n".join(paragraphs).strip()
+        if cleaned == result:
+            break
+        result = cleaned
+    return result
+
+
+_DATELINE = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    r"(?:\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s+[A-Z]{2,4})?)?$"
+    r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}$"
+    r"|^\d{4}-\d{2}-\d{2}(?:[T ][\d:]+Z?)?$",
+    re.I,
+)
+_ORIGINAL_URL = re.compile(r"^(?:original\s+url|source(?:\s+url)?|url)\s*:\s*<?(\S*?)>?\s*$", re.I)
+
+
+def split_scraped_text(text: str) -> ScrapedText:
+    """Find the title (first line or `# Title`), a dateline and a trailing `Original url:` in scraped text."""
+    lines = normalize_unicode(text).split("\n")
+    url = None
+    for i in range(len(lines) - 1, max(-1, len(lines) - 8), -1):
+        match = _ORIGINAL_URL.match(lines[i].strip())
+        if match:
+            url = match.group(1) or next(
+                (x.strip().strip("<>") for x in lines[i + 1 :] if x.strip()), None
+            )
+            lines = lines[:i]
+            break
+    title = None
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if start < len(lines):
+        title = _strip_markup(lines[start].strip()).strip() or None
+        lines = lines[start + 1 :]
+    dateline = None
+    for i, line in enumerate(lines[:12]):
+        if _DATELINE.match(line.strip()):
+            dateline = line.strip()
+            lines = lines[:i] + lines[i + 1 :]
+            break
+    if url and not re.match(r"^https?://", url):
+        url = None
+    return ScrapedText(title=title, body="\n".join(lines), url=url, dateline=dateline)

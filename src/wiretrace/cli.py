@@ -1,0 +1,172 @@
+"""The `wiretrace` command: parse options, call one library function, print the result.
+
+No logic lives here. Domain errors become one line on stderr and exit status 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from wiretrace import __version__
+from wiretrace.errors import UsageError, WiretraceError
+from wiretrace.store import Store, open_store
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the problem, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _progress_printer() -> Callable[[str, int], None] | None:
+    """A one-line progress counter on a terminal; nothing when stderr is piped."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(path: str, count: int) -> None:
+        sys.stderr.write(f"\r\033[Kingesting: {count} articles  {path[-60:]}")
+        sys.stderr.flush()
+
+    return show
+
+
+# -- commands -----------------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
+    """Ingest files, directories, globs or '-' (stdin)."""
+    from wiretrace.ingest import IngestOptions
+    from wiretrace.pipeline import ingest
+    from wiretrace.readers import ReadOptions
+
+    if args.max_bytes <= 0:
+        raise UsageError(f"--max-bytes must be positive, not {args.max_bytes}")
+    options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes))
+    progress = None if args.json else _progress_printer()
+    report = ingest(store, args.paths, options, stdin=sys.stdin.buffer, progress=progress)
+    if progress:
+        sys.stderr.write("\r\033[K")
+    for failure in report.failed:
+        print(f"wiretrace: {failure.path}: {failure.error}", file=sys.stderr)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(f"{len(report.ingested)} ingested, {len(report.unchanged)} unchanged, {len(report.failed)} failed")
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_articles(args: argparse.Namespace, store: Store) -> int:
+    """List stored articles."""
+    articles = [a.summary() for a in store.list_articles()]
+    if args.json:
+        _print_json(articles)
+    else:
+        for a in articles:
+            print(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, store: Store) -> int:
+    """Show one article with its clean text."""
+    article = store.get_article(args.id)
+    if args.json:
+        _print_json(article.to_dict())
+    else:
+        summary = article.summary()
+        for key in ("id", "title", "outlet", "url", "published", "author", "words", "path"):
+            print(f"{key:10} {summary[key] if summary[key] is not None else '-'}")
+        print()
+        print(article.text)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, store: Store) -> int:
+    """Ingest the bundled demo corpus into a temporary store and show what wiretrace finds."""
+    from wiretrace.demo import run_demo
+
+    result = run_demo(args.keep)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result.to_text())
+    return EXIT_OK
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Store], int], Callable[[argparse.ArgumentParser], None]]] = {}
+
+
+def _register(name: str, func: Callable[[argparse.Namespace, Store], int], configure: Callable[[Any], None]) -> None:
+    COMMANDS[name] = (func, configure)
+
+
+def _configure_ingest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (recursive), globs, or - for stdin")
+    p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file (default 20 MB)")
+
+
+def _configure_show(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="article id (or a unique prefix)")
+
+
+def _configure_demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--keep", metavar="DB", help="keep the demo store at this path instead of a temporary file")
+
+
+_register("ingest", cmd_ingest, _configure_ingest)
+_register("articles", cmd_articles, lambda p: None)
+_register("show", cmd_show, _configure_show)
+_register("demo", cmd_demo, _configure_demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used by the docs test)."""
+    parser = _Parser(prog="wiretrace", description="Trace every claim in the news back to its sources.")
+    parser.add_argument("--db", metavar="PATH", help="store file or postgresql:// URL (default $WIRETRACE_DB or ./wiretrace.db)")
+    parser.add_argument("--version", action="version", version=f"wiretrace {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (func, configure) in COMMANDS.items():
+        p = sub.add_parser(name, help=(func.__doc__ or "").strip().splitlines()[0], description=func.__doc__)
+        configure(p)
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `wiretrace` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        store = None if args.command == "demo" else open_store(args.db)
+        try:
+            return int(args.func(args, store))
+        finally:
+            if store is not None:
+                store.close()
+    except UsageError as exc:
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except WiretraceError as exc:
+        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("wiretrace: interrupted; everything committed so far is kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Named exceptions: every error a user can cause ends up as one of these.
+
+The CLI and the web layer turn a `WiretraceError` into a one-line message and an exit code; anything
+else escaping the library is a bug.
+"""
+
+
+class WiretraceError(Exception):
+    """Base of every error wiretrace raises on purpose."""
+
+
+class UsageError(WiretraceError):
+    """The caller asked for something that cannot be done as asked (bad option, bad argument)."""
+
+
+class InputError(WiretraceError):
+    """One input file or record could not be turned into an article."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class UnsupportedFormat(InputError):
+    """The input is not one of the formats wiretrace reads."""
+
+
+class InputTooLarge(InputError):
+    """The input, or what it decompresses to, is over the configured size limit."""
+
+
+class EncodingProblem(InputError):
+    """The input's bytes could not be decoded as text."""
+
+
+class NoArticle(InputError):
+    """The input was readable but held no article text."""
+
+
+class StoreError(WiretraceError):
+    """The store could not be opened, migrated or written."""
+
+
+class NotFound(WiretraceError):
+    """An article, story or claim id that the store does not hold."""
+
+
+class ModelError(WiretraceError):
+    """A packaged model could not be found or loaded."""

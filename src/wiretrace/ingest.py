@@ -1,0 +1,157 @@
+"""Ingest: files to clean `Article`s in the store.
+
+Readers find documents, `build_article` cleans each one and fills its metadata, and articles are
+written in small transactions so that a run killed halfway keeps everything committed before the
+kill and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from wiretrace.clean import clean_text, split_scraped_text
+from wiretrace.errors import InputError, NoArticle
+from wiretrace.htmltext import ExtractOptions, extract_page, fragment_text, is_fragment
+from wiretrace.metadata import (
+    count_words,
+    date_from_url,
+    guess_language,
+    normalize_date,
+    outlet_from_url,
+    self_mention,
+)
+from wiretrace.models import Article, IngestFailure, IngestReport, RawDocument
+from wiretrace.readers import ReadOptions, expand_paths, read_documents
+from wiretrace.store import Store
+
+ProgressCallback = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Options of one ingest run.
+
+    Attributes:
+        read: size and record limits for readers.
+        extract: HTML main-content extraction settings.
+        batch_size: articles per store transaction.
+        min_words: fewer clean words than this and a document is not an article.
+    """
+
+    read: ReadOptions = field(default_factory=ReadOptions)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    batch_size: int = 64
+    min_words: int = 5
+
+
+def article_id(text: str) -> str:
+    """Stable id from the normalized clean text: same words, same id, whatever the path or format."""
+    normalized = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:16]
+
+
+def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Article:
+    """Clean one document and gather its metadata; raises `NoArticle` when no article text is left."""
+    options = options or IngestOptions()
+    title, url, published, outlet, author, language = raw.title, raw.url, raw.published, raw.outlet, raw.author, None
+    dateline = None
+    if raw.text is not None:
+        if raw.format == "text":
+            scraped = split_scraped_text(raw.text)
+            title, body, url, dateline = scraped.title, scraped.body, scraped.url, scraped.dateline
+        else:
+            body = raw.text
+    elif raw.html is not None and is_fragment(raw.html):
+        body = fragment_text(raw.html)
+    elif raw.html is not None:
+        page = extract_page(raw.html, url=raw.url, options=options.extract, label=raw.source)
+        body = page.text
+        title = title or page.title
+        url = url or page.url
+        author = author or page.author
+        outlet = outlet or page.outlet
+        published = published or page.published
+        language = page.language
+    else:
+        raise NoArticle(raw.source, "no text")
+    text = clean_text(body, title)
+    words = count_words(text)
+    if words < options.min_words:
+        raise NoArticle(raw.source, f"no article text after cleaning ({words} words)")
+    return Article(
+        id=article_id(text),
+        text=text,
+        title=title.strip() if title else None,
+        url=url,
+        outlet=outlet or outlet_from_url(url) or self_mention(text),
+        published=normalize_date(published) or date_from_url(url) or normalize_date(dateline),
+        author=author.strip() if author else None,
+        language=language or guess_language(text),
+        words=words,
+        path=raw.source,
+        format=raw.format,
+    )
+
+
+def read_articles(
+    paths: Iterable[str], options: IngestOptions, stdin: BinaryIO | None = None
+) -> Iterable[Article | InputError]:
+    """Every article (or the error in its place) from the given paths, in order."""
+    for pattern in paths:
+        try:
+            files = list(expand_paths([pattern]))
+        except InputError as exc:
+            yield exc
+            continue
+        yield from _read_files(files, options, stdin)
+
+
+def _read_files(files: list[str], options: IngestOptions, stdin: BinaryIO | None) -> Iterable[Article | InputError]:
+    for path in files:
+        for doc in read_documents(path, options.read, stdin):
+            if isinstance(doc, InputError):
+                yield doc
+                continue
+            try:
+                yield build_article(doc, options)
+            except InputError as exc:
+                yield exc
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[str],
+    options: IngestOptions | None = None,
+    stdin: BinaryIO | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Read, clean and store articles from paths; a bad file is reported, never fatal to the run."""
+    options = options or IngestOptions()
+    report = IngestReport()
+    pending: list[Article] = []
+    seen: set[str] = set()
+
+    def flush() -> None:
+        for article, added in zip(pending, store.put_articles(pending), strict=True):
+            (report.ingested if added else report.unchanged).append(article.id)
+        pending.clear()
+
+    for item in read_articles(paths, options, stdin):
+        if isinstance(item, InputError):
+            report.failed.append(IngestFailure(path=item.path, error=item.problem))
+        elif item.id in seen:
+            report.unchanged.append(item.id)
+        else:
+            seen.add(item.id)
+            pending.append(item)
+            if len(pending) >= options.batch_size:
+                flush()
+        if progress is not None:
+            progress(getattr(item, "path", "") or "", len(report.ingested) + len(report.unchanged) + len(pending))
+    if pending:
+        flush()
+    return report

@@ -1,0 +1,109 @@
+"""Article metadata from wherever it shows: URL host and path, meta tags, datelines, self-mentions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+_SELF_MENTION = re.compile(
+    r"\b([A-Z][A-Za-z0-9]+(?:\.com|\.co\.uk|\.net|\.org|\.ru|\.news))\s+(?:has|have)\s+(?:learned|confirmed|obtained)"
+)
+_ENGLISH = frozenset(
+    "the of and to in a is that for on with as was by at it from be has have are said his her not this".split()
+)
+_KNOWN_HOSTS = {
+    "themoscowtimes.com": "The Moscow Times",
+    "reuters.com": "Reuters",
+    "apnews.com": "AP",
+    "bbc.co.uk": "BBC",
+    "bbc.com": "BBC",
+    "nytimes.com": "The New York Times",
+    "theguardian.com": "The Guardian",
+    "washingtonpost.com": "The Washington Post",
+    "radaronline.com": "RadarOnline.com",
+    "dailymail.co.uk": "Daily Mail",
+}
+
+
+def host_of(url: str | None) -> str | None:
+    """The registrable-looking host of a URL, without `www.`."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """A readable outlet name for a URL: a known name, else the host."""
+    host = host_of(url)
+    if host is None:
+        return None
+    for known, name in _KNOWN_HOSTS.items():
+        if host == known or host.endswith("." + known):
+            return name
+    return host
+
+
+def self_mention(text: str) -> str | None:
+    """An outlet that names itself in its text ("RadarOnline.com has learned")."""
+    match = _SELF_MENTION.search(text[:5000])
+    return match.group(1) if match else None
+
+
+def date_from_url(url: str | None) -> str | None:
+    """ISO date from a URL path such as /2023/05/15/."""
+    if not url:
+        return None
+    match = _URL_DATE.search(urlsplit(url).path)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def normalize_date(value: str | None) -> str | None:
+    """Any date string (ISO, RFC 822, 'May 15, 2023') to an ISO date, or None if it is not a date."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d{9,11}(\.\d+)?", value):  # unix timestamp
+        try:
+            return dt.datetime.fromtimestamp(float(value), tz=dt.UTC).date().isoformat()
+        except (OverflowError, ValueError, OSError):
+            return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    from dateutil import parser
+
+    try:
+        parsed = parser.parse(value, fuzzy=False, default=dt.datetime(1900, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if parsed.year < 1900 or parsed.year > 2100:
+        return None
+    return parsed.date().isoformat()
+
+
+def guess_language(text: str) -> str | None:
+    """'en' when the text reads as English, else None (wiretrace's models are English-only)."""
+    words = re.findall(r"[a-z]+", text[:5000].lower())
+    if len(words) < 5:
+        return None
+    share = sum(1 for w in words if w in _ENGLISH) / len(words)
+    return "en" if share > 0.12 else None
+
+
+def count_words(text: str) -> int:
+    """Number of word tokens."""
+    return len(re.findall(r"\w+(?:[’'\-]\w+)*", text))

@@ -1,0 +1,179 @@
+"""Plain dataclasses passed between pipeline stages.
+
+Every span (`start`, `end`) is a character offset into `Article.text`, the clean text, so any claim,
+quote or figure can be shown in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One document as a reader found it, before cleaning: text or HTML plus whatever metadata it carried."""
+
+    source: str
+    format: str
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article, the unit the store keys everything on.
+
+    `id` is derived from the normalized clean text, so the same article ingested twice, from any path or
+    format, is the same row.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    author: str | None = None
+    language: str | None = None
+    words: int = 0
+    path: str | None = None
+    format: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The fields of the `articles --json` contract."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "url": self.url,
+            "outlet": self.outlet,
+            "title": self.title,
+            "published": self.published,
+            "author": self.author,
+            "words": self.words,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `show --json` contract: the summary plus the clean text."""
+        return {**self.summary(), "language": self.language, "format": self.format, "text": self.text}
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """A path (or record inside it) that could not be ingested, with a one-line reason."""
+
+    path: str
+    error: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did: new article ids, ids already stored, and failures."""
+
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `ingest --json` contract."""
+        return {
+            "ingested": list(self.ingested),
+            "unchanged": list(self.unchanged),
+            "failed": [asdict(f) for f in self.failed],
+        }
+
+
+@dataclass(frozen=True)
+class CopyLink:
+    """Article `article` is a near-duplicate or syndicated copy; `group` names its copy group.
+
+    `copy_of` is the earliest member of the group (the likely original); it is None for that member.
+    """
+
+    article: str
+    group: str
+    copy_of: str | None
+    similarity: float
+
+
+@dataclass
+class Event:
+    """Articles about one happening."""
+
+    id: str
+    title: str
+    articles: list[str]
+    first_seen: str | None = None
+    last_seen: str | None = None
+    story: str | None = None
+
+
+@dataclass
+class Story:
+    """Related events, e.g. the ban on resigning and its follow-ups."""
+
+    id: str
+    title: str
+    events: list[str]
+    articles: list[str]
+    outlets: list[str] = field(default_factory=list)
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity mention; `norm` is the canonical name shared by all its variants."""
+
+    text: str
+    label: str
+    norm: str
+    start: int
+    end: int
+
+
+@dataclass
+class Claim:
+    """A statement, quote or figure in one article, with where it came from.
+
+    `attribution` runs outer to primary: ["The Moscow Times", "iStories", "a source close to the
+    presidential administration"]. Fields that do not apply to a kind are None.
+    """
+
+    id: str
+    article: str
+    kind: str  # "statement" | "quote" | "figure"
+    text: str
+    start: int
+    end: int
+    score: float = 0.0
+    speaker: str | None = None
+    speaker_description: str | None = None
+    attribution: list[str] = field(default_factory=list)
+    hedges: list[str] = field(default_factory=list)
+    value: float | None = None
+    unit: str | None = None
+    subject: str | None = None
+    qualifier: str | None = None
+    as_of: str | None = None
+    sentence_start: int | None = None
+    sentence_end: int | None = None
+    entities: list[Entity] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `claims --json` contract."""
+        data = asdict(self)
+        data["entities"] = [asdict(e) for e in self.entities]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        """Inverse of `to_dict`, for the store."""
+        fields = dict(data)
+        fields["entities"] = [Entity(**e) for e in fields.get("entities") or []]
+        return cls(**fields)

@@ -1,0 +1,327 @@
+"""Readers: turn files (text, HTML, JSONL, WARC, RSS/Atom, gzip of any of them) into `RawDocument`s.
+
+The format is chosen by looking at the bytes, not the extension, because scrapers name files
+carelessly. Every problem becomes an `InputError` naming the file (and record) and the problem; a
+broken record in a multi-record file does not stop the records around it.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from wiretrace.errors import EncodingProblem, InputError, InputTooLarge, NoArticle, UnsupportedFormat
+from wiretrace.models import RawDocument
+
+FORMATS = ("text", "html", "jsonl", "warc", "rss")
+_BINARY_SIGNATURES = {
+    b"%PDF": "PDF",
+    b"PK\x03\x04": "a ZIP archive (or Office document)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x7fELF": "an executable",
+    b"BZh": "a bzip2 archive",
+    b"\xfd7zXZ": "an xz archive",
+    b"SQLite format 3": "a SQLite database",
+}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Limits that protect a run from one bad file.
+
+    Attributes:
+        max_bytes: largest input accepted, before and after decompression (default 20 MB).
+        max_records: most documents taken from one JSONL, WARC or feed file.
+    """
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_records: int = 100_000
+
+
+def expand_paths(patterns: list[str]) -> Iterator[str]:
+    """Files named by paths, directories (recursively, sorted) and globs; '-' stays as stdin."""
+    for pattern in patterns:
+        if pattern == "-":
+            yield pattern
+            continue
+        path = Path(pattern)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield str(Path(root) / name)
+        elif path.exists():
+            yield str(path)
+        else:
+            matches = sorted(glob.glob(pattern, recursive=True))
+            if not matches:
+                raise InputError(pattern, "no such file or directory")
+            yield from expand_paths(matches)
+
+
+def load_bytes(path: str, options: ReadOptions, stdin: BinaryIO | None = None) -> bytes:
+    """Read a file (or stdin) up to the size limit, decompressing gzip with a bomb guard."""
+    label = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            data = (stdin or io.BytesIO()).read(options.max_bytes + 1)
+        else:
+            size = os.path.getsize(path)
+            if size > options.max_bytes:
+                raise InputTooLarge(label, f"file is {size:,} bytes, over the limit of {options.max_bytes:,}"
+                                    " (raise it with --max-bytes)")
+            with open(path, "rb") as fh:
+                data = fh.read(options.max_bytes + 1)
+    except OSError as exc:
+        raise InputError(label, exc.strerror or str(exc)) from exc
+    if len(data) > options.max_bytes:
+        raise InputTooLarge(label, f"input is over the limit of {options.max_bytes:,} bytes (raise it with --max-bytes)")
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(label, data, options.max_bytes)
+    return data
+
+
+def _gunzip(label: str, data: bytes, limit: int) -> bytes:
+    """Decompress gzip (all members) without ever holding more than `limit` bytes of output."""
+    out = bytearray()
+    remaining = data
+    try:
+        while remaining:
+            decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            chunk = decomp.decompress(remaining, limit + 1 - len(out))
+            out += chunk
+            if len(out) > limit:
+                raise InputTooLarge(label, f"decompresses to over {limit:,} bytes (possible decompression bomb)")
+            if not decomp.eof:
+                if decomp.unconsumed_tail:
+                    raise InputTooLarge(label, f"decompresses to over {limit:,} bytes (possible decompression bomb)")
+                raise InputError(label, "truncated gzip data")
+            remaining = decomp.unused_data.lstrip(b"\x00")
+    except zlib.error as exc:
+        raise InputError(label, f"corrupt gzip data ({exc})") from exc
+    return bytes(out)
+
+
+def decode_text(label: str, data: bytes, declared: str | None = None) -> str:
+    """Bytes to str: BOMs first, then UTF-8, then a declared charset, then detection."""
+    if not data.strip():
+        raise NoArticle(label, "empty file")
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise EncodingProblem(label, f"invalid {codec} after its byte-order mark ({exc.reason})") from exc
+    _reject_binary(label, data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.encoding is None:
+        raise EncodingProblem(label, "unknown text encoding (not UTF-8 and not recognisable)")
+    try:
+        return data.decode(best.encoding)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise EncodingProblem(label, f"unknown text encoding (guessed {best.encoding}, which fails)") from exc
+
+
+def _reject_binary(label: str, data: bytes) -> None:
+    for signature, what in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise UnsupportedFormat(
+                label, f"{what} is not a supported input ({', '.join(FORMATS)}); convert it to text first"
+            )
+    head = data[:8192]
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if b"\x00" in head or controls > len(head) * 0.05:
+        raise UnsupportedFormat(label, f"binary data, not a supported input ({', '.join(FORMATS)})")
+
+
+def sniff_format(data: bytes) -> str:
+    """Guess the format from the first bytes of (decompressed) content."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"warc/"):
+        return "warc"
+    if head.startswith(b"<?xml") or head.startswith(b"<rss") or head.startswith(b"<feed") or head.startswith(b"<rdf"):
+        if re.search(rb"<(rss|feed|rdf:rdf)[\s>]", head):
+            return "rss"
+        if b"<html" in head:
+            return "html"
+        return "rss" if b"<channel" in head or b"<entry" in head else "html"
+    if head.startswith(b"<!doctype html") or head.startswith(b"<html") or re.match(rb"<(head|body|meta|div|p)[\s>]", head):
+        return "html"
+    if head.startswith(b"{"):
+        return "jsonl"
+    if re.search(rb"<html[\s>]", head) and re.search(rb"<body[\s>]", data[:200_000].lower()):
+        return "html"
+    return "text"
+
+
+def read_documents(path: str, options: ReadOptions, stdin: BinaryIO | None = None) -> Iterator[RawDocument | InputError]:
+    """All documents in one file, each a `RawDocument` or the `InputError` for that record."""
+    label = "<stdin>" if path == "-" else path
+    try:
+        data = load_bytes(path, options, stdin)
+        if not data.strip():
+            raise NoArticle(label, "empty file")
+        fmt = sniff_format(data)
+        if fmt != "warc":
+            _reject_binary(label, data)
+    except InputError as exc:
+        yield exc
+        return
+    reader = {"text": _read_text, "html": _read_html, "jsonl": _read_jsonl, "warc": _read_warc, "rss": _read_rss}[fmt]
+    try:
+        yield from reader(label, data, options)
+    except InputError as exc:
+        yield exc
+
+
+def _read_text(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDocument]:
+    yield RawDocument(source=label, format="text", text=decode_text(label, data))
+
+
+def _html_charset(data: bytes) -> str | None:
+    match = re.search(rb"""<meta[^>]+charset=["']?([a-zA-Z0-9_\-]+)""", data[:4096], re.I)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _read_html(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDocument]:
+    yield RawDocument(source=label, format="html", html=decode_text(label, data, _html_charset(data)))
+
+
+def _str_field(record: dict, key: str, where: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and key == "published":
+        return str(value)
+    if not isinstance(value, str):
+        raise InputError(where, f"field {key!r} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _read_jsonl(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDocument | InputError]:
+    text = decode_text(label, data)
+    count = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{label}:{number}"
+        count += 1
+        if count > options.max_records:
+            yield InputError(label, f"more than {options.max_records:,} records; the rest were skipped")
+            return
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise InputError(where, f"expected a JSON object, got {type(record).__name__}")
+            body, html = _str_field(record, "text", where), _str_field(record, "html", where)
+            if not (body and body.strip()) and not (html and html.strip()):
+                raise NoArticle(where, "record has neither 'text' nor 'html'")
+            yield RawDocument(
+                source=where, format="jsonl", text=body if body and body.strip() else None,
+                html=None if body and body.strip() else html,
+                url=_str_field(record, "url", where), title=_str_field(record, "title", where),
+                published=_str_field(record, "published", where) or _str_field(record, "date", where),
+                outlet=_str_field(record, "outlet", where), author=_str_field(record, "author", where),
+            )
+        except json.JSONDecodeError as exc:
+            yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        except RecursionError:
+            yield InputError(where, "JSON nested too deeply")
+        except InputError as exc:
+            yield exc
+
+
+def _read_warc(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDocument | InputError]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    found = 0
+    index = 0
+    try:
+        for record in ArchiveIterator(io.BytesIO(data), check_digests=False):
+            index += 1
+            if record.rec_type != "response":
+                continue
+            where = f"{label}#{index}"
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+            if "html" not in ctype.lower():
+                continue
+            found += 1
+            if found > options.max_records:
+                yield InputError(label, f"more than {options.max_records:,} records; the rest were skipped")
+                return
+            try:
+                body = record.content_stream().read(options.max_bytes + 1)
+                if len(body) > options.max_bytes:
+                    raise InputTooLarge(where, "record body over the size limit")
+                charset = re.search(r"charset=([\w\-]+)", ctype)
+                html = decode_text(where, body, charset.group(1) if charset else _html_charset(body))
+                yield RawDocument(source=where, format="warc", html=html, url=url,
+                                  published=record.rec_headers.get_header("WARC-Date"))
+            except InputError as exc:
+                yield exc
+            except Exception as exc:  # a broken record body (bad chunking, bad gzip) spoils that record only
+                yield InputError(where, f"broken WARC record ({type(exc).__name__}: {exc})")
+    except ArchiveLoadFailed as exc:
+        yield InputError(label, f"broken WARC file ({str(exc).splitlines()[0]})")
+    except Exception as exc:  # warcio raises assorted errors on truncated streams
+        yield InputError(label, f"broken WARC file after record {index} ({type(exc).__name__}: {exc})")
+    if found == 0 and index >= 0:
+        yield NoArticle(label, "WARC file has no HTML response records")
+
+
+def _read_rss(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDocument | InputError]:
+    import feedparser
+
+    if re.search(rb"<!ENTITY", data[:100_000], re.I):
+        raise InputError(label, "XML entity declarations are not allowed in feeds (entity expansion / XXE)")
+    feed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    if not feed.entries:
+        problem = feed.get("bozo_exception")
+        raise NoArticle(label, f"feed has no entries{f' ({problem})' if problem else ''}")
+    outlet = feed.feed.get("title")
+    for number, entry in enumerate(feed.entries[: options.max_records], start=1):
+        where = f"{label}#{number}"
+        content = entry.get("content")
+        html = content[0].get("value") if content else None
+        html = html or entry.get("summary") or entry.get("description")
+        if not html or not html.strip():
+            yield NoArticle(where, "feed entry has no content or summary")
+            continue
+        yield RawDocument(
+            source=where, format="rss", html=html, url=entry.get("link"), title=entry.get("title"),
+            published=entry.get("published") or entry.get("updated"), outlet=outlet, author=entry.get("author"),
+        )
+
+
+def decompress_gzip_file(path: str, limit: int) -> bytes:
+    """Read a gzip file from disk under the same bomb guard (for evaluation scripts)."""
+    with gzip.open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(path, f"decompresses to over {limit:,} bytes")
+    return data

@@ -1,0 +1,111 @@
+"""The store: one protocol, a SQLite default and backends chosen by URL.
+
+Every stage reads and writes through `Store`, so the same pipeline runs on one SQLite file or on a
+shared PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from wiretrace.errors import UsageError
+from wiretrace.models import Article, Claim, CopyLink, Entity, Event, Story
+
+DEFAULT_DB = "wiretrace.db"
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What every backend provides. Each write method is one transaction: all or nothing."""
+
+    url: str
+
+    def close(self) -> None:
+        """Release the connection."""
+
+    # articles
+    def put_articles(self, articles: Sequence[Article]) -> list[bool]:
+        """Store articles; returns, per article, True if it was new (False if the id was already there)."""
+
+    def has_article(self, article_id: str) -> bool:
+        """Whether an article id is stored."""
+
+    def get_article(self, article_id: str) -> Article:
+        """One article with its text; raises `NotFound`."""
+
+    def list_articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """Articles (all, or those ids) in ingest order."""
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+
+    # embeddings
+    def put_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Cache one vector per article id for a model name."""
+
+    def get_embeddings(self, model: str, ids: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """Cached vectors for a model, by article id."""
+
+    # stories
+    def put_grouping(self, copies: Sequence[CopyLink], events: Sequence[Event], stories: Sequence[Story]) -> None:
+        """Replace copy groups, events and stories in one transaction."""
+
+    def get_copies(self) -> list[CopyLink]:
+        """All copy links."""
+
+    def get_events(self) -> list[Event]:
+        """All events."""
+
+    def get_stories(self) -> list[Story]:
+        """All stories, largest first."""
+
+    # claims
+    def put_claims(self, article_id: str, claims: Sequence[Claim], entities: Sequence[Entity], version: str) -> None:
+        """Replace one article's claims and entities, recording the extractor version that made them."""
+
+    def get_claims(self, article_id: str | None = None) -> list[Claim]:
+        """Claims of one article, or of all."""
+
+    def get_entities(self, article_id: str) -> list[Entity]:
+        """Entities of one article."""
+
+    def extracted_articles(self, version: str) -> set[str]:
+        """Ids of articles whose claims were made by this extractor version."""
+
+    # small state
+    def get_meta(self, key: str) -> str | None:
+        """A stored string value (clustering state, settings)."""
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a string value."""
+
+
+def resolve_db(db: str | None) -> str:
+    """The store location: explicit value, else `WIRETRACE_DB`, else ./wiretrace.db."""
+    return db or os.environ.get("WIRETRACE_DB") or DEFAULT_DB
+
+
+def open_store(db: str | None = None) -> Store:
+    """Open (creating and migrating if needed) the store at a path or URL.
+
+    `postgresql://…` URLs select the PostgreSQL backend (extra `[scale]`); anything else is a SQLite file.
+    """
+    location = resolve_db(db)
+    if location.startswith(("postgresql://", "postgres://")):
+        try:
+            from wiretrace.store.postgres import PostgresStore
+        except ImportError as exc:
+            raise UsageError(
+                f"{location!r}: the PostgreSQL store needs the 'scale' extra: pip install 'wiretrace[scale]'"
+            ) from exc
+        return PostgresStore(location)
+    from wiretrace.store.sqlite import SQLiteStore
+
+    return SQLiteStore(location)
+
+
+__all__ = ["DEFAULT_DB", "Store", "open_store", "resolve_db"]
