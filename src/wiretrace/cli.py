@@ -130,7 +130,9 @@ _register("demo", cmd_demo, _configure_demo)
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (also used by the docs test)."""
     parser = _Parser(prog="wiretrace", description="Trace every claim in the news back to its sources.")
-    parser.add_argument("--db", metavar="PATH", help="store file or postgresql:// URL (default $WIRETRACE_DB or ./wiretrace.db)")
+    parser.add_argument(
+        "--db", metavar="PATH", help="store file or postgresql:// URL (default $WIRETRACE_DB or ./wiretrace.db)"
+    )
     parser.add_argument("--version", action="version", version=f"wiretrace {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (func, configure) in COMMANDS.items():
