@@ -101,6 +101,22 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, store: Store) -> int:
+    """Check a claim against the stored articles: a verdict with evidence and sources."""
+    from wiretrace.verify import CheckOptions, check
+
+    verdict = check(store, args.claim, CheckOptions(story=args.story, since=args.since))
+    if args.json:
+        _print_json(verdict.to_dict())
+        return EXIT_OK
+    print(f"{verdict.verdict.upper()}  (confidence {verdict.confidence:.2f})")
+    print(verdict.explanation)
+    for item in verdict.evidence:
+        if item.stance != "neutral":
+            print(f"  [{item.stance}] {item.outlet}: {item.text}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Store], int], Callable[[argparse.ArgumentParser], None]]] = {}
 
 
@@ -121,10 +137,17 @@ def _configure_demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep", metavar="DB", help="keep the demo store at this path instead of a temporary file")
 
 
+def _configure_check(p: argparse.ArgumentParser) -> None:
+    p.add_argument("claim", help="the claim to check, in quotes")
+    p.add_argument("--story", metavar="ID", help="only evidence from this story")
+    p.add_argument("--since", metavar="DATE", help="only evidence published on or after this date (YYYY-MM-DD)")
+
+
 _register("ingest", cmd_ingest, _configure_ingest)
 _register("articles", cmd_articles, lambda p: None)
 _register("show", cmd_show, _configure_show)
 _register("demo", cmd_demo, _configure_demo)
+_register("check", cmd_check, _configure_check)
 
 
 def build_parser() -> argparse.ArgumentParser:

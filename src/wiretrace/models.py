@@ -127,6 +127,17 @@ class Story:
 
 
 @dataclass(frozen=True)
+class SentenceHit:
+    """A sentence found by retrieval: where it is and how well it matched (higher is better)."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
 class Entity:
     """A named entity mention; `norm` is the canonical name shared by all its variants."""
 

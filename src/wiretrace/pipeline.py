@@ -41,3 +41,7 @@ def ingest(
 
 def update_store(store: Store) -> None:
     """Bring every derived stage up to date with the stored articles."""
+    from wiretrace.verify import index_sentences
+
+    # Stage: sentence full-text index, the retrieval side of `check`.
+    index_sentences(store)

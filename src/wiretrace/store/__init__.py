@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from wiretrace.errors import UsageError
-from wiretrace.models import Article, Claim, CopyLink, Entity, Event, Story
+from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
 
 DEFAULT_DB = "wiretrace.db"
 
@@ -75,6 +75,21 @@ class Store(Protocol):
 
     def extracted_articles(self, version: str) -> set[str]:
         """Ids of articles whose claims were made by this extractor version."""
+
+    # sentence index
+    def put_sentences(self, article_id: str, spans: Sequence[tuple[int, int, str]], version: str) -> None:
+        """Replace one article's sentences (start, end, text) in the full-text index."""
+
+    def indexed_articles(self, version: str) -> set[str]:
+        """Articles whose sentences this index version holds."""
+
+    def search_sentences(
+        self, terms: Sequence[str], limit: int = 50, article_ids: Iterable[str] | None = None
+    ) -> list[SentenceHit]:
+        """BM25 search over sentences for any of the terms, best first (higher score = better)."""
+
+    def article_sentences(self, article_id: str) -> list[SentenceHit]:
+        """All indexed sentences of one article in text order."""
 
     # small state
     def get_meta(self, key: str) -> str | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace.errors import NotFound, StoreError
-from wiretrace.models import Article, Claim, CopyLink, Entity, Event, Story
+from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -54,6 +54,17 @@ MIGRATIONS: list[str] = [
     CREATE TABLE entities (article_id TEXT PRIMARY KEY, data TEXT NOT NULL);
     CREATE TABLE extractions (article_id TEXT PRIMARY KEY, version TEXT NOT NULL);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    """
+    CREATE TABLE sentences (
+        rowid INTEGER PRIMARY KEY, article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX sentences_article ON sentences(article_id);
+    CREATE TABLE sentence_index (article_id TEXT PRIMARY KEY, version TEXT NOT NULL);
+    CREATE VIRTUAL TABLE sentences_fts USING fts5(
+        text, content='sentences', content_rowid='rowid', tokenize='porter unicode61'
+    );
     """,
 ]
 
@@ -283,6 +294,63 @@ class SQLiteStore:
         """Articles already extracted by this version."""
         rows = self._conn.execute("SELECT article_id FROM extractions WHERE version = ?", (version,))
         return {r[0] for r in rows}
+
+    # -- sentence index (retrieval for check) ----------------------------------------------------------
+    def put_sentences(self, article_id: str, spans: Sequence[tuple[int, int, str]], version: str) -> None:
+        """Replace one article's indexed sentences (start, end, text) in the full-text index."""
+        with self._write() as conn:
+            old = conn.execute("SELECT rowid, text FROM sentences WHERE article_id = ?", (article_id,)).fetchall()
+            conn.executemany(
+                "INSERT INTO sentences_fts (sentences_fts, rowid, text) VALUES ('delete', ?, ?)",
+                [(r[0], r[1]) for r in old],
+            )
+            conn.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
+            for start, end, text in spans:
+                cur = conn.execute(
+                    'INSERT INTO sentences (article_id, start, "end", text) VALUES (?,?,?,?)',
+                    (article_id, start, end, text),
+                )
+                conn.execute("INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
+            conn.execute("INSERT OR REPLACE INTO sentence_index VALUES (?,?)", (article_id, version))
+
+    def indexed_articles(self, version: str) -> set[str]:
+        """Articles whose sentences are indexed by this version."""
+        rows = self._conn.execute("SELECT article_id FROM sentence_index WHERE version = ?", (version,))
+        return {r[0] for r in rows}
+
+    def search_sentences(
+        self, terms: Sequence[str], limit: int = 50, article_ids: Iterable[str] | None = None
+    ) -> list[SentenceHit]:
+        """Best BM25 matches of any of the terms, best first (FTS5 ranks lower = better)."""
+        words = [t.replace('"', "") for t in terms if t.replace('"', "").strip()]
+        if not words:
+            return []
+        query = " OR ".join(f'"{w}"' for w in words)
+        sql = (
+            'SELECT s.article_id, s.start, s."end", s.text, bm25(sentences_fts) AS score FROM sentences_fts '
+            "JOIN sentences s ON s.rowid = sentences_fts.rowid WHERE sentences_fts MATCH ? "
+        )
+        params: list = [query]
+        if article_ids is not None:
+            ids = list(article_ids)
+            if not ids:
+                return []
+            sql += f"AND s.article_id IN ({','.join('?' * len(ids))}) "
+            params += ids
+        sql += "ORDER BY score LIMIT ?"
+        params.append(limit)
+        try:
+            rows = self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.url}: full-text search failed: {exc}") from exc
+        return [SentenceHit(r[0], r[1], r[2], r[3], -float(r[4])) for r in rows]
+
+    def article_sentences(self, article_id: str) -> list[SentenceHit]:
+        """All indexed sentences of one article, in text order."""
+        rows = self._conn.execute(
+            'SELECT article_id, start, "end", text FROM sentences WHERE article_id = ? ORDER BY start', (article_id,)
+        )
+        return [SentenceHit(r[0], r[1], r[2], r[3], 0.0) for r in rows]
 
     # -- meta -----------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

@@ -1,0 +1,148 @@
+"""Explicit checks that a stance model gets wrong on news: numbers, negation, allegations, hedges.
+
+They are pure functions over two strings, shared by `check` (claim vs evidence) and the cross-check
+(mention vs mention). Each returns a small fact, and the caller decides how much it weighs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "hundred": 100, "dozen": 12,
+}
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+_APPROX = re.compile(
+    r"\b(about|around|roughly|nearly|almost|approximately|some|more than|over|at least|up to|under|fewer than"
+    r"|less than|close to|an estimated|estimated|~)\s*$",
+    re.I,
+)
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn|k|m)\b)?"
+    r"|\b(" + "|".join(_WORD_NUMBERS) + r")\b",
+    re.I,
+)
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+NEGATIONS = re.compile(
+    r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|denied|denies|deny|refused|false|fake"
+    r"|untrue)\b|n't\b",
+    re.I,
+)
+ALLEGATION = re.compile(
+    r"\b(alleged(ly)?|allegation|rumou?rs?|rumou?red|unconfirmed|unverified|claims? that|purported(ly)?"
+    r"|speculat\w+|hoax|conspiracy theor\w+|falsely|debunked)\b",
+    re.I,
+)
+HEDGES = re.compile(
+    r"\b(reportedly|likely|unlikely|alleged(ly)?|unofficial(ly)?|rumou?rs?|rumou?red|apparently|possibly"
+    r"|probably|may|might|could|appears? to|seems? to|suspected|unconfirmed|according to|said to be"
+    r"|believed to|thought to|estimated)\b",
+    re.I,
+)
+_STOP = frozenset(
+    "a an the of and or to in on at for by with from as is are was were be been being has have had that this"
+    " these those it its their his her they he she we you i not no but if than then so such which who whom"
+    " what when where while also after before over under about into out up down more most some any all"
+    " would will can could should may might must do does did said says say".split()
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number in text: its value, whether it is approximate, and where it is."""
+
+    value: float
+    approximate: bool
+    start: int
+    end: int
+
+
+def find_numbers(text: str, skip_years: bool = True) -> list[Number]:
+    """Numbers with their qualifiers ("about 199,000" is approximate); years are skipped by default."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        if match.group(3):
+            value = float(_WORD_NUMBERS[match.group(3).lower()])
+        else:
+            digits = match.group(1).replace(",", "")
+            if skip_years and _YEAR.match(digits) and not match.group(2):
+                continue
+            value = float(digits) * _SCALE.get((match.group(2) or "").lower(), 1.0)
+        approx = bool(_APPROX.search(text[max(0, match.start() - 25) : match.start()]))
+        found.append(Number(value, approx or bool(match.group(2)), match.start(), match.end()))
+    return found
+
+
+def numbers_compatible(a: Number, b: Number) -> bool:
+    """Whether two mentions can be the same quantity: equal, or within rounding of an approximate one."""
+    if a.value == b.value:
+        return True
+    if not (a.approximate or b.approximate):
+        return False
+    big = max(abs(a.value), abs(b.value))
+    return abs(a.value - b.value) <= 0.05 * big
+
+
+def number_agreement(claim: str, evidence: str) -> bool | None:
+    """True if every claim number has a compatible one in the evidence, False if a claim number has
+    only incompatible ones there, None when there is nothing to compare."""
+    claim_numbers = [n for n in find_numbers(claim) if n.value >= 10 or not n.approximate]
+    evidence_numbers = find_numbers(evidence)
+    if not claim_numbers or not evidence_numbers:
+        return None
+    for number in claim_numbers:
+        if not any(numbers_compatible(number, other) for other in evidence_numbers):
+            return False
+    return True
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that carry meaning (stop words and short tokens dropped, crude stemming)."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {_stem(w) for w in words if w not in _STOP and len(w) > 2}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def overlap(claim: str, evidence: str) -> float:
+    """Share of the claim's content words found in the evidence."""
+    words = content_words(claim)
+    if not words:
+        return 0.0
+    return len(words & content_words(evidence)) / len(words)
+
+
+def negated(text: str) -> bool:
+    """Whether the text contains a negation cue."""
+    return bool(NEGATIONS.search(text))
+
+
+def mentions_allegation(text: str) -> bool:
+    """Whether the text reports an allegation or rumour rather than asserting it."""
+    return bool(ALLEGATION.search(text))
+
+
+def hedges_in(text: str) -> list[str]:
+    """The hedge words present, lower-cased, in order, without repeats."""
+    seen: list[str] = []
+    for match in HEDGES.finditer(text):
+        word = match.group(0).lower()
+        if word not in seen:
+            seen.append(word)
+    return seen
+
+
+def capitalized_names(text: str) -> set[str]:
+    """Capitalized words not at a sentence start: a cheap stand-in for named entities."""
+    names = set()
+    for match in re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)", text):
+        names.update(part.lower() for part in match.group(1).split())
+    return names

@@ -1,0 +1,363 @@
+"""Check a claim: retrieve evidence sentences, judge each one's stance, and reach a verdict.
+
+Retrieval is hybrid: BM25 over every stored sentence (SQLite FTS5) and dense vectors of the articles
+(the same MiniLM vectors clustering uses), fused by reciprocal rank; a MiniLM reranker then orders the
+candidate sentences by meaning. Each of the best sentences is judged by wiretrace's stance model plus
+explicit checks (numbers, negation, allegations), and the verdict counts independent sources: copies
+of one wire report count once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from wiretrace import checks
+from wiretrace.errors import UsageError
+from wiretrace.models import Article, SentenceHit
+from wiretrace.sentences import split_sentences
+from wiretrace.store import Store
+
+SENTENCE_INDEX_VERSION = "sent-1"
+MAX_CLAIM_CHARS = 2000
+VERDICTS = ("supported", "refuted", "disputed", "not-enough-evidence")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How a claim is checked.
+
+    Attributes:
+        story: only evidence from this story's articles.
+        since: only evidence from articles published on or after this ISO date.
+        bm25_candidates: sentences taken from the full-text search.
+        dense_articles: articles taken from the dense (embedding) search.
+        rerank_top: best sentences judged by the stance model.
+        min_relevance: cosine below which a sentence is not about the claim at all.
+        stance_threshold: probability a side needs for a sentence to support or refute.
+    """
+
+    story: str | None = None
+    since: str | None = None
+    bm25_candidates: int = 40
+    dense_articles: int = 8
+    rerank_top: int = 10
+    min_relevance: float = 0.35
+    stance_threshold: float = 0.5
+
+
+@dataclass
+class Evidence:
+    """One judged sentence. `source` names the independent source it counts for (its copy group)."""
+
+    article: str
+    outlet: str | None
+    text: str
+    start: int
+    end: int
+    stance: str  # supports | refutes | neutral
+    score: float
+    relevance: float = 0.0
+    source: str = ""
+    source_chain: list[str] = field(default_factory=list)
+    probabilities: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    """The answer to `check`: a label, how sure, why, and the evidence behind it."""
+
+    claim: str
+    verdict: str
+    confidence: float
+    explanation: str
+    evidence: list[Evidence]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `check --json` contract."""
+        return {
+            "claim": self.claim,
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 3),
+            "explanation": self.explanation,
+            "evidence": [
+                {k: v for k, v in asdict(e).items() if k not in ("probabilities", "relevance", "notes")}
+                | {"score": round(e.score, 3), "source": e.source, "notes": e.notes}
+                for e in self.evidence
+            ],
+        }
+
+
+def validate_claim(claim: str) -> str:
+    """The claim stripped; raises `UsageError` for an empty or over-long one."""
+    text = " ".join((claim or "").split())
+    if not text:
+        raise UsageError("the claim is empty; give a sentence to check, e.g. wiretrace check \"X did Y\"")
+    if len(text) > MAX_CLAIM_CHARS:
+        raise UsageError(f"the claim is {len(text):,} characters; the limit is {MAX_CLAIM_CHARS:,} (one or two sentences)")
+    return text
+
+
+# -- indexing (a pipeline stage) ----------------------------------------------------------------------
+def index_sentences(store: Store, articles: Sequence[Article] | None = None) -> int:
+    """Put the sentences of not-yet-indexed articles in the full-text index; returns how many articles."""
+    done = store.indexed_articles(SENTENCE_INDEX_VERSION)
+    todo = [a for a in (articles if articles is not None else store.list_articles()) if a.id not in done]
+    for article in todo:
+        spans = [(s, e, article.text[s:e]) for s, e in split_sentences(article.text) if e - s > 15]
+        store.put_sentences(article.id, spans, SENTENCE_INDEX_VERSION)
+    return len(todo)
+
+
+# -- the checker ----------------------------------------------------------------------------------------
+class Checker:
+    """Holds the loaded models and the article vectors, so repeated checks (web, bench) stay fast."""
+
+    def __init__(self, store: Store, embedder: Any = None, stance_model: Any = None):
+        self.store = store
+        self._embedder = embedder
+        self._stance = stance_model
+        self._matrix: np.ndarray | None = None
+        self._matrix_ids: list[str] = []
+        self._articles: dict[str, Article] = {}
+        self._sources: dict[str, str] | None = None
+
+    # lazily loaded pieces ----------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Any:
+        """The sentence embedder (loaded on first use)."""
+        if self._embedder is None:
+            from wiretrace.embed import MiniLMEmbedder
+
+            self._embedder = MiniLMEmbedder()
+        return self._embedder
+
+    @property
+    def stance_model(self) -> Any:
+        """The stance model (loaded on first use)."""
+        if self._stance is None:
+            from wiretrace.stance.model import load_stance_model
+
+            self._stance = load_stance_model()
+        return self._stance
+
+    def _dense_index(self) -> tuple[np.ndarray, list[str]]:
+        if self._matrix is None:
+            vectors = self.store.get_embeddings(self.embedder.name)
+            self._matrix_ids = sorted(vectors)
+            dim = getattr(self.embedder, "dim", 384)
+            self._matrix = (
+                np.stack([vectors[i] for i in self._matrix_ids]) if vectors else np.zeros((0, dim), np.float32)
+            )
+        return self._matrix, self._matrix_ids
+
+    def _article(self, article_id: str) -> Article:
+        if article_id not in self._articles:
+            self._articles[article_id] = self.store.get_article(article_id)
+        return self._articles[article_id]
+
+    def _source_of(self, article_id: str) -> str:
+        """Independent source id: the copy group when the article has copies, else the article."""
+        if self._sources is None:
+            self._sources = {c.article: c.group for c in self.store.get_copies()}
+        return self._sources.get(article_id, article_id)
+
+    # stages -------------------------------------------------------------------------------------------
+    def allowed_articles(self, options: CheckOptions) -> set[str] | None:
+        """Articles evidence may come from under --story/--since, or None for all."""
+        allowed: set[str] | None = None
+        if options.story:
+            story = next((s for s in self.store.get_stories() if s.id == options.story or s.id.startswith(options.story)), None)
+            if story is None:
+                raise UsageError(f"no story {options.story!r}; list them with: wiretrace stories")
+            allowed = set(story.articles)
+        if options.since:
+            since = _parse_date(options.since)
+            dated = {a.id for a in self.store.list_articles() if a.published and a.published >= since}
+            allowed = dated if allowed is None else allowed & dated
+        return allowed
+
+    def retrieve(self, claim: str, claim_vector: np.ndarray, options: CheckOptions) -> list[SentenceHit]:
+        """Candidate sentences: BM25 hits fused with the best sentences of the densest articles."""
+        allowed = self.allowed_articles(options)
+        terms = sorted(checks.content_words(claim)) or claim.lower().split()
+        bm25 = self.store.search_sentences(terms, options.bm25_candidates, allowed)
+        matrix, ids = self._dense_index()
+        dense_articles: list[str] = []
+        if len(ids):
+            scores = matrix @ claim_vector
+            for index in np.argsort(-scores)[: options.dense_articles * 3]:
+                if allowed is None or ids[index] in allowed:
+                    dense_articles.append(ids[index])
+                if len(dense_articles) >= options.dense_articles:
+                    break
+        candidates: dict[tuple[str, int], SentenceHit] = {}
+        fused: dict[tuple[str, int], float] = {}
+        for rank, hit in enumerate(bm25):
+            key = (hit.article, hit.start)
+            candidates[key] = hit
+            fused[key] = fused.get(key, 0.0) + 1.0 / (60 + rank)
+        for rank, article_id in enumerate(dense_articles):
+            for hit in self.store.article_sentences(article_id):
+                if checks.overlap(claim, hit.text) > 0:
+                    key = (hit.article, hit.start)
+                    candidates.setdefault(key, hit)
+                    fused[key] = fused.get(key, 0.0) + 1.0 / (60 + rank)
+        order = sorted(fused, key=lambda k: (-fused[k], k))
+        return [candidates[k] for k in order[: options.bm25_candidates * 2]]
+
+    def rerank(self, claim_vector: np.ndarray, hits: list[SentenceHit], options: CheckOptions) -> list[tuple[SentenceHit, float]]:
+        """Order candidates by cosine similarity to the claim; keep the best few."""
+        if not hits:
+            return []
+        vectors = self.embedder.embed([h.text for h in hits])
+        similarity = vectors @ claim_vector
+        order = np.argsort(-similarity, kind="stable")[: options.rerank_top]
+        return [(hits[i], float(similarity[i])) for i in order]
+
+    def check(self, claim: str, options: CheckOptions | None = None) -> Verdict:
+        """Check one claim against the store."""
+        options = options or CheckOptions()
+        claim = validate_claim(claim)
+        if self.store.count_articles() == 0:
+            raise UsageError("the store is empty: ingest articles first (wiretrace ingest PATH…)")
+        claim_vector = self.embedder.embed([claim])[0]
+        ranked = self.rerank(claim_vector, self.retrieve(claim, claim_vector, options), options)
+        evidence = judge(claim, ranked, self.stance_model, options)
+        for item in evidence:
+            article = self._article(item.article)
+            item.outlet = article.outlet or _fallback_outlet(article)
+            item.source = self._source_of(item.article)
+            item.source_chain = self._chain(item)
+        return decide(claim, evidence)
+
+    def _chain(self, item: Evidence) -> list[str]:
+        """Who said it, outer to primary: the attribution of an overlapping extracted claim, or the outlet."""
+        best: list[str] = []
+        for claim in self.store.get_claims(item.article):
+            if claim.start < item.end and item.start < claim.end and len(claim.attribution) > len(best):
+                best = list(claim.attribution)
+        outlet = item.outlet or ""
+        if best and best[0] != outlet and outlet:
+            best = [outlet, *best]
+        return best or ([outlet] if outlet else [])
+
+
+def check(store: Store, claim: str, options: CheckOptions | None = None) -> Verdict:
+    """Check a claim against the store (loads the models; use `Checker` to check many)."""
+    return Checker(store).check(claim, options)
+
+
+# -- judging --------------------------------------------------------------------------------------------
+def judge(claim: str, ranked: list[tuple[SentenceHit, float]], model: Any, options: CheckOptions) -> list[Evidence]:
+    """Stance of each relevant sentence toward the claim: the stance model, then explicit checks."""
+    relevant = [(hit, rel) for hit, rel in ranked if rel >= options.min_relevance]
+    if not relevant:
+        return []
+    probs = model.predict_batch([(hit.text, claim) for hit, _ in relevant])
+    labels = list(model.labels)
+    evidence = []
+    for (hit, relevance), row in zip(relevant, probs, strict=True):
+        p = {label: float(row[labels.index(label)]) for label in ("entailment", "neutral", "contradiction")}
+        notes: list[str] = []
+        p = apply_checks(claim, hit.text, p, notes)
+        stance, score = _stance_of(p, options.stance_threshold)
+        evidence.append(Evidence(hit.article, None, hit.text, hit.start, hit.end, stance, score, relevance,
+                                 probabilities=p, notes=notes))
+    return evidence
+
+
+def apply_checks(claim: str, sentence: str, p: dict[str, float], notes: list[str]) -> dict[str, float]:
+    """Adjust stance probabilities with explicit checks; each adjustment is noted for the explanation."""
+    e, n, c = p["entailment"], p["neutral"], p["contradiction"]
+    agreement = checks.number_agreement(claim, sentence)
+    if agreement is False and checks.overlap(claim, sentence) >= 0.5:
+        c, e = max(c, e, 0.6), min(e, 0.1)
+        notes.append("numbers differ")
+    elif agreement is True and e < c:
+        e, c = max(e, 0.5), min(c, 0.2)
+        notes.append("numbers agree")
+    if checks.mentions_allegation(sentence) and not checks.mentions_allegation(claim) and e > n:
+        n, e = n + e * 0.8, e * 0.2
+        notes.append("reports an allegation or rumour, does not assert it")
+    if checks.overlap(claim, sentence) >= 0.6 and checks.negated(claim) != checks.negated(sentence) and e > c:
+        e, c = c, max(e, 0.55)
+        notes.append("negation differs")
+    total = e + n + c
+    return {"entailment": e / total, "neutral": n / total, "contradiction": c / total}
+
+
+def _stance_of(p: dict[str, float], threshold: float) -> tuple[str, float]:
+    if p["entailment"] >= threshold and p["entailment"] >= p["contradiction"]:
+        return "supports", p["entailment"]
+    if p["contradiction"] >= threshold:
+        return "refutes", p["contradiction"]
+    return "neutral", p["neutral"]
+
+
+# -- the verdict ----------------------------------------------------------------------------------------
+def decide(claim: str, evidence: list[Evidence]) -> Verdict:
+    """Group evidence by independent source and weigh the sides.
+
+    Each source counts once, with its strongest sentence per side; a side's strength is the chance that
+    at least one of its sources is right (1 - prod(1 - p)). Both sides strong means `disputed`.
+    """
+    support: dict[str, float] = {}
+    refute: dict[str, float] = {}
+    for item in evidence:
+        side = support if item.stance == "supports" else refute if item.stance == "refutes" else None
+        if side is not None:
+            side[item.source] = max(side.get(item.source, 0.0), item.score)
+    s = 1 - math.prod(1 - v for v in support.values())
+    r = 1 - math.prod(1 - v for v in refute.values())
+    if support and refute and min(s, r) >= 0.5 * max(s, r):
+        verdict, confidence = "disputed", min(s, r) / max(s, r) * 0.5 + 0.4
+    elif s > r:
+        verdict, confidence = "supported", s * (1 - r * 0.5)
+    elif r > s:
+        verdict, confidence = "refuted", r * (1 - s * 0.5)
+    else:
+        best = max((e.relevance for e in evidence), default=0.0)
+        verdict, confidence = "not-enough-evidence", 1 - 0.5 * best
+    evidence.sort(key=lambda e: (e.stance == "neutral", -e.score))
+    return Verdict(claim, verdict, float(min(max(confidence, 0.0), 1.0)), explain(verdict, evidence, support, refute), evidence)
+
+
+def explain(verdict: str, evidence: list[Evidence], support: dict[str, float], refute: dict[str, float]) -> str:
+    """One paragraph naming the sources on each side."""
+    names = {e.source: e.outlet or e.article for e in evidence}
+
+    def listing(side: dict[str, float]) -> str:
+        return ", ".join(sorted({names[k] for k in side}))
+
+    parts = []
+    if support:
+        parts.append(f"{len(support)} independent source(s) support it ({listing(support)})")
+    if refute:
+        parts.append(f"{len(refute)} independent source(s) contradict it ({listing(refute)})")
+    if not parts:
+        if evidence:
+            return "Related sentences were found, but none of them supports or contradicts the claim."
+        return "Nothing in the store is about this claim."
+    head = {"supported": "Supported", "refuted": "Refuted", "disputed": "Disputed",
+            "not-enough-evidence": "Not enough evidence"}[verdict]
+    notes = sorted({n for e in evidence if e.stance != "neutral" for n in e.notes})
+    tail = f" Checks applied: {'; '.join(notes)}." if notes else ""
+    return f"{head}: " + "; ".join(parts) + ". Copies of one report count as one source." + tail
+
+
+def _fallback_outlet(article: Article) -> str:
+    return article.title[:60] if article.title else f"article {article.id[:8]}"
+
+
+def _parse_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise UsageError(f"--since {value!r} is not a date; use YYYY-MM-DD") from exc

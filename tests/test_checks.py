@@ -1,0 +1,72 @@
+import pytest
+
+from wiretrace import checks
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "approx"),
+    [
+        ("Russia has lost a total of 199,460 troops", [199460.0], [False]),
+        ("about 199,000 troops", [199000.0], [True]),
+        ("over 199,400 troops", [199400.0], [True]),
+        ("roughly 15,000 deaths in 2022", [15000.0], [True]),
+        ("1.5 million people", [1500000.0], [True]),
+        ("at least two governors", [2.0], [True]),
+        ("in 2023 the number rose", [], []),
+    ],
+)
+def test_find_numbers(text, values, approx):
+    found = checks.find_numbers(text)
+    assert [n.value for n in found] == values
+    assert [n.approximate for n in found] == approx
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        ("Russia lost about 199,000 troops", "Russia has lost a total of 199,460 troops", True),
+        ("Russia lost 199,460 troops", "Russia has lost a total of 199,460 troops", True),
+        ("Russia lost 15,000 troops", "Russia has lost a total of 199,460 troops", False),
+        ("Russia lost 199,000 troops", "Russia has lost a total of 199,460 troops", False),
+        ("Russia lost many troops", "Russia has lost a total of 199,460 troops", None),
+        ("Russia lost 15,000 troops", "Russia lost troops", None),
+    ],
+)
+def test_number_agreement(claim, evidence, expected):
+    assert checks.number_agreement(claim, evidence) is expected
+
+
+def test_numbers_compatible_is_symmetric():
+    a, b = checks.find_numbers("about 199,000")[0], checks.find_numbers("199,460")[0]
+    assert checks.numbers_compatible(a, b) == checks.numbers_compatible(b, a) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Putin underwent treatment for an alleged cancer diagnosis", True),
+        ("a rumour circulating in Moscow", True),
+        ("Putin banned officials from resigning", False),
+    ],
+)
+def test_mentions_allegation(text, expected):
+    assert checks.mentions_allegation(text) is expected
+
+
+def test_hedges_in_order_without_repeats():
+    assert checks.hedges_in("The ban is likely enforced, reportedly, and likely to stay") == ["likely", "reportedly"]
+    assert checks.hedges_in("The ban is enforced.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("He did not resign", True), ("They can't leave", True), ("Nobody left", True), ("He resigned", False)],
+)
+def test_negated(text, expected):
+    assert checks.negated(text) is expected
+
+
+def test_overlap_counts_content_words():
+    assert checks.overlap("Putin banned officials", "Putin banned Kremlin officials from resigning") == 1.0
+    assert checks.overlap("Putin banned officials", "The weather is nice") == 0.0
+    assert checks.overlap("the of and", "anything") == 0.0
