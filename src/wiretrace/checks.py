@@ -1,4 +1,4 @@
-"""Explicit checks that a stance model gets wrong on news: numbers, negation, allegations, hedges.
+"""Explicit checks that a stance model gets wrong on news: numbers, negation, allegations.
 
 They are pure functions over two strings, shared by `check` (claim vs evidence) and the cross-check
 (mention vs mention). Each returns a small fact, and the caller decides how much it weighs.
@@ -34,12 +34,6 @@ NEGATIONS = re.compile(
 ALLEGATION = re.compile(
     r"\b(alleged(ly)?|allegation|rumou?rs?|rumou?red|unconfirmed|unverified|claims? that|purported(ly)?"
     r"|speculat\w+|hoax|conspiracy theor\w+|falsely|debunked)\b",
-    re.I,
-)
-HEDGES = re.compile(
-    r"\b(reportedly|likely|unlikely|alleged(ly)?|unofficial(ly)?|rumou?rs?|rumou?red|apparently|possibly"
-    r"|probably|may|might|could|appears? to|seems? to|suspected|unconfirmed|according to|said to be"
-    r"|believed to|thought to|estimated)\b",
     re.I,
 )
 _STOP = frozenset(
@@ -87,16 +81,16 @@ def numbers_compatible(a: Number, b: Number) -> bool:
 
 
 def number_agreement(claim: str, evidence: str) -> bool | None:
-    """True if every claim number has a compatible one in the evidence, False if a claim number has
-    only incompatible ones there, None when there is nothing to compare."""
+    """Whether the numbers of a claim are borne out by the evidence.
+
+    Returns True if every claim number has a compatible one in the evidence, False if one has only
+    incompatible ones there, None when there is nothing to compare.
+    """
     claim_numbers = [n for n in find_numbers(claim) if n.value >= 10 or not n.approximate]
     evidence_numbers = find_numbers(evidence)
     if not claim_numbers or not evidence_numbers:
         return None
-    for number in claim_numbers:
-        if not any(numbers_compatible(number, other) for other in evidence_numbers):
-            return False
-    return True
+    return all(any(numbers_compatible(n, other) for other in evidence_numbers) for n in claim_numbers)
 
 
 def content_words(text: str) -> set[str]:
@@ -128,16 +122,6 @@ def negated(text: str) -> bool:
 def mentions_allegation(text: str) -> bool:
     """Whether the text reports an allegation or rumour rather than asserting it."""
     return bool(ALLEGATION.search(text))
-
-
-def hedges_in(text: str) -> list[str]:
-    """The hedge words present, lower-cased, in order, without repeats."""
-    seen: list[str] = []
-    for match in HEDGES.finditer(text):
-        word = match.group(0).lower()
-        if word not in seen:
-            seen.append(word)
-    return seen
 
 
 def capitalized_names(text: str) -> set[str]:

@@ -117,6 +117,65 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
+    """Cross-check a story: claim groups, discrepancies, provenance, figures, timeline."""
+    from wiretrace.dossier import build_dossier, render
+
+    text = render(build_dossier(store, args.story_id), "json" if args.json else args.format)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output!r}: {exc.strerror or exc}") from exc
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace, store: Store) -> int:
+    """List stories (related events), largest first, with their events and articles."""
+    from wiretrace.cluster import list_stories
+
+    stories = list_stories(store)
+    if args.json:
+        _print_json(stories)
+    else:
+        for s in stories:
+            print(f"{s['id']}  {len(s['articles']):4} articles  {len(s['events']):3} events  {s['title']}")
+    return EXIT_OK
+
+
+def cmd_copies(args: argparse.Namespace, store: Store) -> int:
+    """List copy groups: near-duplicate and syndicated articles, with the original each copies."""
+    from wiretrace.cluster import list_copies
+
+    groups = list_copies(store)
+    if args.json:
+        _print_json(groups)
+    else:
+        for g in groups:
+            print(f"{g['group']}  {len(g['members'])} copies")
+            for m in g["members"]:
+                print(f"  {m['article']}  {m['similarity']:.2f}  {'original' if m['copy_of'] is None else ''}")
+    return EXIT_OK
+
+
+def cmd_cluster(args: argparse.Namespace, store: Store) -> int:
+    """Re-run copy detection and story clustering over every stored article, from scratch."""
+    from wiretrace.cluster import cluster_store
+
+    grouping = cluster_store(store, rebuild=True)
+    summary = {"copies": sum(1 for c in grouping.copies if c.copy_of), "events": len(grouping.events),
+               "stories": len(grouping.stories)}
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"{summary['stories']} stories, {summary['events']} events, {summary['copies']} copies")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Store], int], Callable[[argparse.ArgumentParser], None]]] = {}
 
 
@@ -143,11 +202,21 @@ def _configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", metavar="DATE", help="only evidence published on or after this date (YYYY-MM-DD)")
 
 
+def _configure_dossier(p: argparse.ArgumentParser) -> None:
+    p.add_argument("story_id", metavar="STORY_ID", help="story id (or a unique prefix), see: wiretrace stories")
+    p.add_argument("--format", choices=("json", "md", "html"), default="md", help="output format (default md)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
 _register("ingest", cmd_ingest, _configure_ingest)
 _register("articles", cmd_articles, lambda p: None)
+_register("stories", cmd_stories, lambda p: None)
+_register("copies", cmd_copies, lambda p: None)
+_register("cluster", cmd_cluster, lambda p: None)
 _register("show", cmd_show, _configure_show)
 _register("demo", cmd_demo, _configure_demo)
 _register("check", cmd_check, _configure_check)
+_register("dossier", cmd_dossier, _configure_dossier)
 
 
 def build_parser() -> argparse.ArgumentParser:
