@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,36 @@ def seeds_dir() -> Path:
     return shared_path("corpus", "seeds")
 
 
+def postgres_admin_url() -> str:
+    """The PostgreSQL server for backend tests (`WIRETRACE_TEST_PG`, set by .ci/postgres.sh in CI)."""
+    url = os.environ.get("WIRETRACE_TEST_PG")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("WIRETRACE_TEST_PG is not set: CI must run the PostgreSQL store tests")
+        pytest.skip("no PostgreSQL server (set WIRETRACE_TEST_PG=$(.ci/postgres.sh))")
+    return url
+
+
 @pytest.fixture
-def store(tmp_path):
-    """An empty SQLite store in a temporary directory."""
+def postgres_url():
+    """A fresh, empty PostgreSQL database, dropped after the test."""
+    psycopg = pytest.importorskip("psycopg")
+    admin = postgres_admin_url()
+    name = f"wt_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield admin.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    """An empty store of each backend: the store suite runs against SQLite and PostgreSQL."""
     from wiretrace.store import open_store
 
-    s = open_store(str(tmp_path / "test.db"))
+    url = str(tmp_path / "test.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    s = open_store(url)
     yield s
     s.close()
 

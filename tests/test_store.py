@@ -139,3 +139,18 @@ def test_resolve_db_order(monkeypatch):
     assert resolve_db(None) == "/tmp/env.db"
     monkeypatch.delenv("WIRETRACE_DB")
     assert resolve_db(None) == "wiretrace.db"
+
+
+def test_sentence_index_search_and_replace(store):
+    store.put_sentences("a", [(0, 30, "Putin banned officials from resigning."), (31, 60, "The weather was mild.")], "v1")
+    store.put_sentences("b", [(0, 25, "Officials may not resign now.")], "v1")
+    hits = store.search_sentences(["resign", "officials"], limit=10)
+    assert {h.article for h in hits} == {"a", "b"}
+    assert all(h.score > 0 for h in hits) and hits == sorted(hits, key=lambda h: -h.score)
+    assert [h.article for h in store.search_sentences(["officials"], 10, article_ids=["b"])] == ["b"]
+    assert store.search_sentences([], 10) == []
+    store.search_sentences(['"quote"', "it's", "a:b*", "(x"], 10)  # odd characters must not break the query
+    store.put_sentences("a", [(0, 10, "Nothing here.")], "v2")
+    assert store.search_sentences(["banned"], 10) == []
+    assert store.indexed_articles("v1") == {"b"} and store.indexed_articles("v2") == {"a"}
+    assert [h.text for h in store.article_sentences("a")] == ["Nothing here."]
