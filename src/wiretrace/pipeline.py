@@ -41,7 +41,11 @@ def ingest(
 
 def update_store(store: Store) -> None:
     """Bring every derived stage up to date with the stored articles."""
+    from wiretrace.cluster import cluster_store
     from wiretrace.verify import index_sentences
+
+    # Stages: near-duplicates -> lead embeddings -> events and stories, for articles not yet in an event.
+    cluster_store(store)
 
     # Stage: sentence full-text index, the retrieval side of `check`.
     index_sentences(store)

@@ -1,0 +1,110 @@
+"""Score event clustering on any labeled JSONL against a TF-IDF + agglomerative baseline.
+
+Each line: {"id", "cluster", "title", "text", "published", "outlet"}. Prints B-cubed precision, recall
+and F1 and pairwise F1 for wiretrace's events, the baseline and the all-singletons floor.
+
+    python eval/polnear.py > /tmp/polnear-events.jsonl
+    python eval/stories.py /tmp/polnear-events.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+from wiretrace.cluster import ClusterOptions, cluster_articles
+from wiretrace.dedupe import find_copies
+from wiretrace.embed import MiniLMEmbedder, article_lead
+from wiretrace.models import Article
+
+
+def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998) over the gold items."""
+    pred_sets, gold_sets = defaultdict(set), defaultdict(set)
+    for k in gold:
+        pred_sets[pred[k]].add(k)
+        gold_sets[gold[k]].add(k)
+    p = np.mean([len(pred_sets[pred[k]] & gold_sets[gold[k]]) / len(pred_sets[pred[k]]) for k in gold])
+    r = np.mean([len(pred_sets[pred[k]] & gold_sets[gold[k]]) / len(gold_sets[gold[k]]) for k in gold])
+    return float(p), float(r), float(2 * p * r / (p + r))
+
+
+def pairwise_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
+    """F1 over same-cluster pairs: strict, and not inflated by singletons the way B-cubed is."""
+    tp = fp = fn = 0
+    for a, b in combinations(sorted(gold), 2):
+        same_pred, same_gold = pred[a] == pred[b], gold[a] == gold[b]
+        tp += same_pred and same_gold
+        fp += same_pred and not same_gold
+        fn += same_gold and not same_pred
+    return 2 * tp / max(2 * tp + fp + fn, 1)
+
+
+def wiretrace_events(articles: list[Article], threads: int) -> dict[str, str]:
+    from wiretrace.embed import EmbedOptions
+
+    vectors = MiniLMEmbedder(EmbedOptions(threads=threads)).embed([article_lead(a) for a in articles])
+    by_id = {a.id: vectors[i] for i, a in enumerate(articles)}
+    copies = find_copies(articles, vectors=vectors)
+    grouping, _ = cluster_articles(articles, by_id, copies, ClusterOptions())
+    return {a: e.id for e in grouping.events for a in e.articles}
+
+
+def baseline_events(articles: list[Article], threshold: float) -> dict[str, str]:
+    """TF-IDF of the whole text, average-linkage agglomerative clustering with a cosine distance cut."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1).fit_transform(
+        [f"{a.title or ''} {a.text}" for a in articles]
+    )
+    model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                    distance_threshold=threshold)
+    labels = model.fit_predict(matrix.toarray())
+    return {a.id: str(labels[i]) for i, a in enumerate(articles)}
+
+
+def read(path: Path) -> tuple[list[Article], dict[str, str]]:
+    articles, gold = [], {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            articles.append(Article(id=r["id"], text=r["text"], title=r.get("title"),
+                                    published=r.get("published"), outlet=r.get("outlet")))
+            gold[r["id"]] = str(r["cluster"])
+    return articles, gold
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labels", type=Path, help="JSONL of labeled articles")
+    parser.add_argument("--baseline-threshold", type=float, default=0.8, help="cosine distance cut of the baseline")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    articles, gold = read(args.labels)
+    print(f"{len(articles)} articles, {len(set(gold.values()))} gold events")
+    runs = {
+        "wiretrace": lambda: wiretrace_events(articles, args.threads),
+        "baseline": lambda: baseline_events(articles, args.baseline_threshold),
+        "singletons": lambda: {a.id: a.id for a in articles},
+    }
+    print(f"{'system':12} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'pair-F1':>7} {'events':>6} {'secs':>6}")
+    for name, run in runs.items():
+        start = time.perf_counter()
+        pred = run()
+        p, r, f = bcubed(pred, gold)
+        seconds = time.perf_counter() - start
+        print(f"{name:12} {p:6.3f} {r:6.3f} {f:6.3f} {pairwise_f1(pred, gold):7.3f} {len(set(pred.values())):6} "
+              f"{seconds:6.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
