@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -176,6 +177,14 @@ def cmd_cluster(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, store: Store) -> int:
+    """Serve the web app and JSON API over the store (needs the 'web' extra)."""
+    from wiretrace.web import serve
+
+    serve(store.url, host=args.host, port=args.port, token=args.token or os.environ.get("WIRETRACE_TOKEN"))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Store], int], Callable[[argparse.ArgumentParser], None]]] = {}
 
 
@@ -208,6 +217,12 @@ def _configure_dossier(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
+def _configure_serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    p.add_argument("--token", help="secret that uploads must send (default $WIRETRACE_TOKEN; none: uploads refused)")
+
+
 _register("ingest", cmd_ingest, _configure_ingest)
 _register("articles", cmd_articles, lambda p: None)
 _register("stories", cmd_stories, lambda p: None)
@@ -217,6 +232,7 @@ _register("show", cmd_show, _configure_show)
 _register("demo", cmd_demo, _configure_demo)
 _register("check", cmd_check, _configure_check)
 _register("dossier", cmd_dossier, _configure_dossier)
+_register("serve", cmd_serve, _configure_serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
