@@ -46,10 +46,13 @@ _CREDIT = re.compile(
          |ap\ photo(/[\w .\-]+)?|tass|xinhua|sputnik|anadolu(\ agency)?|bloomberg|pool)\)?\.?$""",
     re.I | re.X,
 )
+# A credit line that names the photographer: "Photo: Lars Ottesen/MPA", "Picture by J. Smith".
+_PHOTO_CREDIT = re.compile(r"^\(?(photo(graph)?|picture|image|credit)s?(\ by|:)\s*[^.!?]{1,80}\)?$", re.I)
 # A caption that ends with its own credit: "... in Moscow. NATALIA KOLESNIKOVA/AFP via Getty Images".
 _INLINE_CREDIT = re.compile(
     r"(\b[A-Z][A-Z .\-']+/)?(AFP|AP|Reuters|EPA|Getty Images|[A-Z][\w .\-]+ via Getty Images|Shutterstock)\)?\s*$"
 )
+_CREDIT_ENDINGS = ("AFP", "AP", "Reuters", "EPA", "Getty Images", "Shutterstock")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
 _BARE_LINK_LINE = re.compile(r"^(\[[^\]]*\]\([^)]*\)\s*)+$|^<?https?://\S+>?$")
@@ -75,18 +78,25 @@ def normalize_unicode(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = unicodedata.normalize("NFC", text)
     text = _ZERO_WIDTH.sub("", text)
-    text = _CONTROL.sub("", text)
-    return text
+    return _CONTROL.sub("", text)
 
 
 def _is_caption_pair(line: str, following: str) -> bool:
-    """A short headline-like line followed by a photo credit is a caption."""
-    return bool(_CREDIT.match(following)) and len(line) < 200
+    """A short headline-like line followed by a photo credit is a caption.
+
+    Captions rarely end like a sentence; a full sentence before a credit line is kept, since the
+    credit may belong to a photo the scraper dropped.
+    """
+    credit = _CREDIT.match(following) or _PHOTO_CREDIT.match(following)
+    headline_like = not _SENTENCE_END.search(line) or len(line.split()) < 8
+    return bool(credit) and len(line) < 200 and headline_like
 
 
 def _is_inline_caption(line: str) -> bool:
     """A caption line that carries its own agency credit at the end."""
-    if not _INLINE_CREDIT.search(line):
+    if len(line) > 400 or not line.rstrip(") ").endswith(_CREDIT_ENDINGS):  # cheap test before the regex
+        return False
+    if not _INLINE_CREDIT.search(line[-150:]):
         return False
     head = _INLINE_CREDIT.sub("", line).strip()
     return bool(head) and len(head) < 300 and ("/" in line[-60:] or "via Getty" in line or line.endswith(")"))
@@ -104,12 +114,12 @@ def _filter_lines(lines: list[str], title: str | None) -> list[str]:
     title_key = _key(title) if title else None
     kept: list[str] = []
     skip_next_tags = False
-    for i, raw in enumerate(lines):
+    followers = _following_lines(lines)
+    for raw, following in zip(lines, followers, strict=True):
         line = raw.strip()
         if not line:
             kept.append("")
             continue
-        following = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
         if skip_next_tags:
             skip_next_tags = False
             if "," in line and not _SENTENCE_END.search(line):
@@ -122,12 +132,23 @@ def _filter_lines(lines: list[str], title: str | None) -> list[str]:
         stripped = _strip_markup(line).strip()
         if not stripped or _BOILERPLATE.match(stripped) or _CREDIT.match(stripped):
             continue
-        if title_key and _key(stripped) == title_key:
+        if title_key and len(stripped) <= 2 * len(title_key) + 10 and _key(stripped) == title_key:
             continue
         if _is_caption_pair(stripped, following) or _is_inline_caption(stripped):
             continue
         kept.append(stripped)
     return kept
+
+
+def _following_lines(lines: list[str]) -> list[str]:
+    """For each line, the next non-blank line after it ('' at the end)."""
+    followers = [""] * len(lines)
+    following = ""
+    for i in range(len(lines) - 1, -1, -1):
+        followers[i] = following
+        if lines[i].strip():
+            following = lines[i].strip()
+    return followers
 
 
 def _key(text: str) -> str:

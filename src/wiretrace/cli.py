@@ -51,7 +51,9 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
 
     if args.max_bytes <= 0:
         raise UsageError(f"--max-bytes must be positive, not {args.max_bytes}")
-    options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes))
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes), workers=args.workers)
     progress = None if args.json else _progress_printer()
     report = ingest(store, args.paths, options, stdin=sys.stdin.buffer, progress=progress)
     if progress:
@@ -195,6 +197,7 @@ def _register(name: str, func: Callable[[argparse.Namespace, Store], int], confi
 def _configure_ingest(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (recursive), globs, or - for stdin")
     p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file (default 20 MB)")
+    p.add_argument("--workers", type=int, default=1, help="processes that extract and clean documents (default 1)")
 
 
 def _configure_show(p: argparse.ArgumentParser) -> None:

@@ -8,11 +8,15 @@ kill and nothing half-written.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
 from typing import BinaryIO
 
+from wiretrace import errors
 from wiretrace.clean import clean_text, split_scraped_text
 from wiretrace.errors import InputError, NoArticle
 from wiretrace.htmltext import ExtractOptions, extract_page, fragment_text, is_fragment
@@ -23,6 +27,7 @@ from wiretrace.metadata import (
     normalize_date,
     outlet_from_url,
     self_mention,
+    wire_agency,
 )
 from wiretrace.models import Article, IngestFailure, IngestReport, RawDocument
 from wiretrace.readers import ReadOptions, expand_paths, read_documents
@@ -40,12 +45,15 @@ class IngestOptions:
         extract: HTML main-content extraction settings.
         batch_size: articles per store transaction.
         min_words: fewer clean words than this and a document is not an article.
+        workers: processes that clean and extract documents (1: in this process). Store writes stay
+            in the calling process and the order of results does not depend on it.
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     batch_size: int = 64
     min_words: int = 5
+    workers: int = 1
 
 
 def article_id(text: str) -> str:
@@ -87,7 +95,7 @@ def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Art
         text=text,
         title=title.strip() if title else None,
         url=url,
-        outlet=outlet or outlet_from_url(url) or self_mention(text),
+        outlet=outlet or outlet_from_url(url) or self_mention(text) or wire_agency(text),
         published=normalize_date(published) or date_from_url(url) or normalize_date(dateline),
         author=author.strip() if author else None,
         language=language or guess_language(text),
@@ -99,27 +107,65 @@ def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Art
 
 def read_articles(
     paths: Iterable[str], options: IngestOptions, stdin: BinaryIO | None = None
-) -> Iterable[Article | InputError]:
-    """Every article (or the error in its place) from the given paths, in order."""
+) -> Iterator[Article | InputError]:
+    """Every article (or the error in its place) from the given paths, in order.
+
+    With `options.workers` > 1, documents are read here and cleaned in a process pool, a bounded batch
+    at a time, and results come back in input order, so the output is the same as with one worker.
+    """
+    documents = _documents(paths, options, stdin)
+    if options.workers <= 1:
+        for doc in documents:
+            yield doc if isinstance(doc, InputError) else _build_or_error(doc, options)
+        return
+    # fork: workers inherit the loaded modules and need no importable __main__ (spawn re-runs it, and
+    # fails for a script read from stdin); where there is no fork, spawn.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(options.workers) as pool:
+        for batch in _batches(documents, options.workers * 32):
+            todo = [doc for doc in batch if not isinstance(doc, InputError)]
+            built = iter(pool.map(partial(_build_in_worker, options=options), todo, chunksize=8))
+            for doc in batch:
+                yield doc if isinstance(doc, InputError) else _from_worker(next(built))
+
+
+def _documents(
+    paths: Iterable[str], options: IngestOptions, stdin: BinaryIO | None
+) -> Iterator[RawDocument | InputError]:
     for pattern in paths:
         try:
             files = list(expand_paths([pattern]))
         except InputError as exc:
             yield exc
             continue
-        yield from _read_files(files, options, stdin)
+        for path in files:
+            yield from read_documents(path, options.read, stdin)
 
 
-def _read_files(files: list[str], options: IngestOptions, stdin: BinaryIO | None) -> Iterable[Article | InputError]:
-    for path in files:
-        for doc in read_documents(path, options.read, stdin):
-            if isinstance(doc, InputError):
-                yield doc
-                continue
-            try:
-                yield build_article(doc, options)
-            except InputError as exc:
-                yield exc
+def _batches(items: Iterator[RawDocument | InputError], size: int) -> Iterator[list[RawDocument | InputError]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def _build_or_error(doc: RawDocument, options: IngestOptions) -> Article | InputError:
+    try:
+        return build_article(doc, options)
+    except InputError as exc:
+        return exc
+
+
+def _build_in_worker(doc: RawDocument, options: IngestOptions) -> Article | tuple[str, str, str]:
+    """`build_article` in a pool worker; an error travels back as (class name, path, problem)."""
+    result = _build_or_error(doc, options)
+    return (type(result).__name__, result.path, result.problem) if isinstance(result, InputError) else result
+
+
+def _from_worker(result: Article | tuple[str, str, str]) -> Article | InputError:
+    if isinstance(result, Article):
+        return result
+    name, path, problem = result
+    error_class = getattr(errors, name, InputError)
+    return error_class(path, problem)
 
 
 def ingest_paths(

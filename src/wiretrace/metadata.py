@@ -10,8 +10,11 @@ _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]
 _SELF_MENTION = re.compile(
     r"\b([A-Z][A-Za-z0-9]+(?:\.com|\.co\.uk|\.net|\.org|\.ru|\.news))\s+(?:has|have)\s+(?:learned|confirmed|obtained)"
 )
+# A wire dateline: "CARROWBY, Lisseran (MPA) — ..." or "MOSCOW (Reuters) - ...".
+_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+,?(?: [A-Z][\w .'\-]{0,40})? \(([A-Z][A-Za-z]{1,11})\) ?[—–\-]")
 _ENGLISH = frozenset(
-    "the of and to in a is that for on with as was by at it from be has have are said his her not this".split()
+    ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "at", "it", "from",
+     "be", "has", "have", "are", "said", "his", "her", "not", "this"]
 )
 _KNOWN_HOSTS = {
     "themoscowtimes.com": "The Moscow Times",
@@ -54,6 +57,12 @@ def outlet_from_url(url: str | None) -> str | None:
 def self_mention(text: str) -> str | None:
     """An outlet that names itself in its text ("RadarOnline.com has learned")."""
     match = _SELF_MENTION.search(text[:5000])
+    return match.group(1) if match else None
+
+
+def wire_agency(text: str) -> str | None:
+    """The agency of a wire dateline opening the text ("CARROWBY, Lisseran (MPA) — ..." gives "MPA")."""
+    match = _WIRE_DATELINE.match(text[:300])
     return match.group(1) if match else None
 
 
@@ -106,4 +115,4 @@ def guess_language(text: str) -> str | None:
 
 def count_words(text: str) -> int:
     """Number of word tokens."""
-    return len(re.findall(r"\w+(?:[’'\-]\w+)*", text))
+    return len(re.findall(r"\d+(?:[.,]\d+)+|\w+(?:[’'\-]\w+)*", text))

@@ -87,7 +87,9 @@ def load_bytes(path: str, options: ReadOptions, stdin: BinaryIO | None = None) -
     except OSError as exc:
         raise InputError(label, exc.strerror or str(exc)) from exc
     if len(data) > options.max_bytes:
-        raise InputTooLarge(label, f"input is over the limit of {options.max_bytes:,} bytes (raise it with --max-bytes)")
+        raise InputTooLarge(
+            label, f"input is over the limit of {options.max_bytes:,} bytes (raise it with --max-bytes)"
+        )
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(label, data, options.max_bytes)
     return data
@@ -136,7 +138,14 @@ def decode_text(label: str, data: bytes, declared: str | None = None) -> str:
             pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
+    matches = list(from_bytes(data[:200_000]))
+    best = matches[0] if matches else None
+    # Short Western text fits many single-byte codecs equally well; for news, windows-1252 is the
+    # likely one, so it wins a near tie.
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if best is not None and western is not None and western.chaos <= best.chaos + 0.05 \
+            and western.coherence >= best.coherence - 0.05:
+        best = western
     if best is None or best.encoding is None:
         raise EncodingProblem(label, "unknown text encoding (not UTF-8 and not recognisable)")
     try:
@@ -168,7 +177,7 @@ def sniff_format(data: bytes) -> str:
         if b"<html" in head:
             return "html"
         return "rss" if b"<channel" in head or b"<entry" in head else "html"
-    if head.startswith(b"<!doctype html") or head.startswith(b"<html") or re.match(rb"<(head|body|meta|div|p)[\s>]", head):
+    if head.startswith((b"<!doctype html", b"<html")) or re.match(rb"<(head|body|meta|div|p)[\s>]", head):
         return "html"
     if head.startswith(b"{"):
         return "jsonl"
@@ -177,11 +186,15 @@ def sniff_format(data: bytes) -> str:
     return "text"
 
 
-def read_documents(path: str, options: ReadOptions, stdin: BinaryIO | None = None) -> Iterator[RawDocument | InputError]:
+def read_documents(
+    path: str, options: ReadOptions, stdin: BinaryIO | None = None
+) -> Iterator[RawDocument | InputError]:
     """All documents in one file, each a `RawDocument` or the `InputError` for that record."""
     label = "<stdin>" if path == "-" else path
     try:
         data = load_bytes(path, options, stdin)
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: sniff and read it as UTF-8
+            data = decode_text(label, data).encode("utf-8")
         if not data.strip():
             raise NoArticle(label, "empty file")
         fmt = sniff_format(data)
@@ -260,6 +273,7 @@ def _read_warc(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDoc
 
     found = 0
     index = 0
+    broken = False
     try:
         for record in ArchiveIterator(io.BytesIO(data), check_digests=False):
             index += 1
@@ -287,10 +301,12 @@ def _read_warc(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDoc
             except Exception as exc:  # a broken record body (bad chunking, bad gzip) spoils that record only
                 yield InputError(where, f"broken WARC record ({type(exc).__name__}: {exc})")
     except ArchiveLoadFailed as exc:
+        broken = True
         yield InputError(label, f"broken WARC file ({str(exc).splitlines()[0]})")
     except Exception as exc:  # warcio raises assorted errors on truncated streams
+        broken = True
         yield InputError(label, f"broken WARC file after record {index} ({type(exc).__name__}: {exc})")
-    if found == 0 and index >= 0:
+    if found == 0 and not broken:
         yield NoArticle(label, "WARC file has no HTML response records")
 
 
@@ -310,7 +326,9 @@ def _read_rss(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDocu
         html = content[0].get("value") if content else None
         html = html or entry.get("summary") or entry.get("description")
         if not html or not html.strip():
-            yield NoArticle(where, "feed entry has no content or summary")
+            problem = feed.get("bozo_exception")
+            yield NoArticle(where, "feed entry has no content or summary"
+                            + (f" (malformed feed: {problem})" if problem else ""))
             continue
         yield RawDocument(
             source=where, format="rss", html=html, url=entry.get("link"), title=entry.get("title"),

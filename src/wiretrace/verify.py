@@ -37,6 +37,7 @@ class CheckOptions:
         since: only evidence from articles published on or after this ISO date.
         bm25_candidates: sentences taken from the full-text search.
         dense_articles: articles taken from the dense (embedding) search.
+        rerank_candidates: fused candidates embedded by the reranker (the main cost of a check).
         rerank_top: best sentences judged by the stance model.
         min_relevance: cosine below which a sentence is not about the claim at all.
         stance_threshold: probability a side needs for a sentence to support or refute.
@@ -44,9 +45,10 @@ class CheckOptions:
 
     story: str | None = None
     since: str | None = None
-    bm25_candidates: int = 40
-    dense_articles: int = 8
-    rerank_top: int = 10
+    bm25_candidates: int = 30
+    dense_articles: int = 6
+    rerank_candidates: int = 24
+    rerank_top: int = 8
     min_relevance: float = 0.35
     stance_threshold: float = 0.5
 
@@ -210,7 +212,7 @@ class Checker:
                     candidates.setdefault(key, hit)
                     fused[key] = fused.get(key, 0.0) + 1.0 / (60 + rank)
         order = sorted(fused, key=lambda k: (-fused[k], k))
-        return [candidates[k] for k in order[: options.bm25_candidates * 2]]
+        return [candidates[k] for k in order[: options.rerank_candidates]]
 
     def rerank(self, claim_vector: np.ndarray, hits: list[SentenceHit], options: CheckOptions) -> list[tuple[SentenceHit, float]]:
         """Order candidates by cosine similarity to the claim; keep the best few."""
