@@ -187,6 +187,26 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_claims(args: argparse.Namespace, store: Store) -> int:
+    """List extracted claims: statements, quotes with speakers, figures, with their attribution."""
+    from wiretrace.extract import claims_for
+
+    claims = claims_for(store, article=args.article, kinds=args.kind)
+    if args.json:
+        _print_json([c.to_dict() for c in claims])
+        return EXIT_OK
+    for c in claims:
+        print(f"{c.article}  {c.kind:9}  {c.text[:100]}")
+        if c.speaker or c.attribution:
+            print(f"{'':30}source: {' > '.join(c.attribution) or '-'}" + (f"  (speaker: {c.speaker})" if c.speaker else ""))
+        if c.kind == "figure":
+            print(f"{'':30}value: {c.qualifier or ''} {c.value:g} {c.unit or ''}  subject: {c.subject or '-'}"
+                  f"  as of: {c.as_of or '-'}")
+        if c.hedges:
+            print(f"{'':30}hedges: {', '.join(c.hedges)}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Store], int], Callable[[argparse.ArgumentParser], None]]] = {}
 
 
@@ -198,6 +218,11 @@ def _configure_ingest(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (recursive), globs, or - for stdin")
     p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file (default 20 MB)")
     p.add_argument("--workers", type=int, default=1, help="processes that extract and clean documents (default 1)")
+
+
+def _configure_claims(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--article", metavar="ID", help="only this article (id or unique prefix)")
+    p.add_argument("--kind", action="append", choices=["statement", "quote", "figure"], help="only these kinds (repeatable)")
 
 
 def _configure_show(p: argparse.ArgumentParser) -> None:
@@ -232,6 +257,7 @@ _register("stories", cmd_stories, lambda p: None)
 _register("copies", cmd_copies, lambda p: None)
 _register("cluster", cmd_cluster, lambda p: None)
 _register("show", cmd_show, _configure_show)
+_register("claims", cmd_claims, _configure_claims)
 _register("demo", cmd_demo, _configure_demo)
 _register("check", cmd_check, _configure_check)
 _register("dossier", cmd_dossier, _configure_dossier)

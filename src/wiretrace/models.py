@@ -175,6 +175,7 @@ class Claim:
     sentence_start: int | None = None
     sentence_end: int | None = None
     entities: list[Entity] = field(default_factory=list)
+    linked_to: str | None = None  # a rounded or hedged figure -> id of the exact figure it restates
 
     def to_dict(self) -> dict[str, Any]:
         """The `claims --json` contract."""

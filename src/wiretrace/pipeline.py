@@ -42,6 +42,7 @@ def ingest(
 def update_store(store: Store) -> None:
     """Bring every derived stage up to date with the stored articles."""
     from wiretrace.cluster import cluster_store
+    from wiretrace.extract import extract_store
     from wiretrace.verify import index_sentences
 
     # Stages: near-duplicates -> lead embeddings -> events and stories, for articles not yet in an event.
@@ -49,3 +50,7 @@ def update_store(store: Store) -> None:
 
     # Stage: sentence full-text index, the retrieval side of `check`.
     index_sentences(store)
+
+    # Stage: claims (statements, quotes with speakers, figures) and entities, for articles not yet
+    # extracted by the current extractor version.
+    extract_store(store)

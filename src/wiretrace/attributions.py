@@ -1,0 +1,309 @@
+"""Attributions: who said, reported or estimated what, read off the dependency parse.
+
+An attribution is a cue ("said", "according to", "per", "citing"), the source(s) behind it and the
+content attributed. Sources run outer to primary: in "iStories cited a source close to the
+administration as saying" the chain is (iStories, a source close to the administration). All spans
+are character offsets into the text the sentences were cut from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+# Lemmas of verbs that introduce reported speech, thought or findings.
+CUE_LEMMAS = frozenset(
+    "say tell add claim report announce explain state note argue insist write warn suggest believe"
+    " think reveal confirm deny acknowledge admit estimate cite quote learn ask respond reply tweet"
+    " predict show find indicate declare conclude assert contend maintain stress emphasize emphasise"
+    " describe accuse allege urge promise vow pledge hope expect fear worry know agree recall"
+    " criticize propose post share testify complain boast concede observe remark mention caution"
+    " demand read continue lament charge speculate disclose divulge assure blame praise call want seek"
+    " condemn endorse imply refuse decline understand portray defend support oppose reject dismiss"
+    " downplay question slam blast attack applaud welcome recommend request criticise tout".split()
+)
+# Cues that take what they attribute as an object or infinitive ("condemned the attack", "wants to win").
+VERB_PHRASE_CUES = CUE_LEMMAS - frozenset("say tell add write ask".split())
+# Cues that only count with a clause or quote as content (they are common in other senses).
+WEAK_CUES = frozenset("know read continue share find show post hope fear expect think".split())
+# Nouns that stand for the organisation behind them: "a report by iStories" -> iStories.
+REPORT_NOUNS = frozenset(
+    "report statement story article analysis memo document study poll survey data estimate figure"
+    " release letter filing record account investigation review assessment tally count post tweet"
+    " interview publication".split()
+)
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_DROP_IN_SHORT = frozenset(["relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis", "prep"])
+_EDGE_PUNCT = " ,;:-–—"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One link of an attribution chain: the span as written and a shorter name for display."""
+
+    span: Span
+    description: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A cue with its source chain (outer to primary) and its content pieces."""
+
+    cue: Span
+    sources: tuple[Source, ...]
+    content: tuple[Span, ...]
+
+    @property
+    def primary(self) -> Source | None:
+        """The innermost source, the one closest to the facts."""
+        return self.sources[-1] if self.sources else None
+
+
+def find_attributions(
+    text: str, sentences: Sequence[Span], docs: Sequence, quotes: Sequence[Span] = ()
+) -> list[Attribution]:
+    """All attributions in parsed sentences (`docs[i]` is the parse of `text[sentences[i]]`).
+
+    Cues inside a direct quote ("I think ...") belong to the quoted speaker's own words and are skipped:
+    the quote as a whole is what gets attributed.
+    """
+    found: list[Attribution] = []
+    for (start, end), doc in zip(sentences, docs, strict=True):
+        colon = _colon_attribution(text, start, end)
+        if colon is not None:
+            found.append(colon)
+        for token in doc:
+            attribution = _attribution_at(text, start, token)
+            if attribution is not None and not any(q[0] < attribution.cue[0] < q[1] for q in quotes):
+                found.append(attribution)
+    return found
+
+
+_COLON = re.compile(r"^(?:.{0,120}?\s[-—–]\s+)?([A-Z][\w.’'&]*(?:\s+[A-Z&][\w.’'&]*){0,5}):\s+(?=[“\"A-Z])")
+
+
+def _colon_attribution(text: str, start: int, end: int) -> Attribution | None:
+    """`Philip Bump: "Two weeks ago ..."`, `Rubio: I Still Believe ...` (a name, a colon, the words)."""
+    match = _COLON.match(text, start, end)
+    if match is None or match.end() >= end - 3:
+        return None
+    name = match.group(1)
+    source = Source((match.start(1), match.end(1)), name, name)
+    content = _trimmed_span(text, match.end(), end)
+    return Attribution((match.end(1), match.end(1) + 1), (source,), (content,))
+
+
+def _attribution_at(text: str, base: int, token) -> Attribution | None:
+    """The attribution whose cue is `token`, if it is one."""
+    lower = token.lower_
+    if lower == "according" and any(c.lower_ == "to" for c in token.children):
+        to = next(c for c in token.children if c.lower_ == "to")
+        objects = [c for c in to.children if c.dep_ == "pobj"]
+        if not objects:
+            return None
+        cue = (base + token.idx, base + to.idx + len(to))
+        return _adverbial(text, base, token, cue, objects[0])
+    if lower == "per" and token.dep_ == "prep":
+        objects = [c for c in token.children if c.dep_ == "pobj"]
+        if objects and _is_source_noun(objects[0]):
+            return _adverbial(text, base, token, _tok_span(base, token), objects[0])
+        return None
+    if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in CUE_LEMMAS or _takes_that_clause(token)):
+        return _verbal(text, base, token)
+    return None
+
+
+def _takes_that_clause(verb) -> bool:
+    """Any verb with a "that" clause reports a stance or finding ("Trump insinuated that ...")."""
+    return verb.pos_ == "VERB" and any(
+        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children) for c in verb.children
+    )
+
+
+def _adverbial(text: str, base: int, token, cue: Span, obj) -> Attribution | None:
+    """`according to X, ...` and `..., per estimates from X`: the content is the clause around it."""
+    source = _source(text, base, obj)
+    clause = token.head
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    content = _clause_minus(text, base, clause, token)
+    return Attribution(cue, (source,), content) if content else None
+
+
+def _verbal(text: str, base: int, verb) -> Attribution | None:
+    """`X said Y`, `Y, X said`, `X cited Y as saying`, `..., citing Y`."""
+    subject = _subject(verb)
+    if subject is None and verb.dep_ in ("advcl", "conj", "xcomp") and verb.tag_ == "VBG":
+        subject = next((c for c in verb.head.children if c.dep_ in SUBJECT_DEPS), None)
+        if verb.lemma_ == "cite":
+            subject = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if subject is None and verb.dep_ == "conj":
+        subject = _subject(verb.head)
+    if subject is None or subject.lower_ in ("there", "that", "this", "which", "what", "who", "whom"):
+        return None
+    sources = [_source(text, base, subject)]
+    sources += _cited(text, base, verb)
+    content = _content(text, base, verb)
+    if not content and verb.lemma_.lower() in WEAK_CUES and not _follows_quote(subject):
+        return None
+    cue = _tok_span(base, verb)
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    if aux:
+        cue = (base + aux[0].idx, cue[1])
+    return Attribution(cue, tuple(sources), content)
+
+
+def _subject(verb):
+    """Who speaks: the grammatical subject, or after a quote the noun the parser took for an object.
+
+    Parsers read `"...," added another insider` and `"...," a member of the unit was quoted as saying`
+    with the speaker as an object; after a closing quote that object is the speaker.
+    """
+    deps = SUBJECT_DEPS if verb.lemma_ in ("quote", "cite") else ("nsubj",)
+    subject = next((c for c in verb.children if c.dep_ in deps), None)
+    if subject is not None:
+        return subject
+    after_quote = [t.i for t in verb.doc[: verb.i] if t.text in ("”", '"', "’")]
+    if not after_quote:
+        return None
+    candidates = list(verb.children) + (list(verb.head.children) if verb.dep_ == "conj" else [])
+    for token in candidates:
+        is_noun = token.dep_ in ("dobj", "attr", "npadvmod") and token.pos_ in ("NOUN", "PROPN", "PRON")
+        if is_noun and token.i > after_quote[-1]:
+            return token
+    return None
+
+
+def _follows_quote(subject) -> bool:
+    """`"...," the documents read`: the speaker comes right after a closing quote and a comma."""
+    start = subject.left_edge.i
+    doc = subject.doc
+    return start >= 2 and doc[start - 1].text in ("”", '"') and doc[start - 2].text == ","
+
+
+def _cited(text: str, base: int, verb) -> list[Source]:
+    """Deeper sources: `cited/quoted Y as saying`, `said, citing Y`."""
+    chain: list[Source] = []
+    if verb.lemma_ in ("cite", "quote") and any(c.lower_ == "as" for c in verb.children):
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            chain.append(_source(text, base, obj))
+    for child in verb.children:
+        if child.lemma_ == "cite" and child.tag_ == "VBG":
+            obj = next((c for c in child.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                chain.append(_source(text, base, obj))
+    return chain
+
+
+def _content(text: str, base: int, verb) -> tuple[Span, ...]:
+    """What the cue attributes: its clausal complement, or the clause it is tacked onto."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and verb.lemma_ in ("urge", "want")):
+            return _trimmed(text, base, child.left_edge.i, child.right_edge.i, verb.doc)
+    if verb.lemma_ in VERB_PHRASE_CUES and any(c.dep_ in ("dobj", "xcomp", "oprd") for c in verb.children):
+        return _trimmed(text, base, verb.i + 1, verb.right_edge.i, verb.doc)
+    head = verb.head
+    if head.i != verb.i and verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and verb.i > head.i:
+        left = verb.left_edge
+        if left.i > 0 and verb.doc[left.i - 1].text in (",", "—", "–"):
+            return _clause_minus(text, base, head, verb)
+    return ()
+
+
+def _clause_minus(text: str, base: int, clause, cut) -> tuple[Span, ...]:
+    """The clause's extent with the `cut` subtree (the cue and its source) taken out: up to two pieces."""
+    doc = clause.doc
+    lo, hi = clause.left_edge.i, clause.right_edge.i
+    cut_lo, cut_hi = cut.left_edge.i, cut.right_edge.i
+    pieces = []
+    if cut_lo > lo:
+        pieces.extend(_trimmed(text, base, lo, cut_lo - 1, doc))
+    if cut_hi < hi:
+        pieces.extend(_trimmed(text, base, cut_hi + 1, hi, doc))
+    return tuple(pieces)
+
+
+def _trimmed(text: str, base: int, first: int, last: int, doc) -> tuple[Span, ...]:
+    """Tokens first..last as a character span, without edge punctuation or a final period."""
+    start = base + doc[first].idx
+    end = base + doc[last].idx + len(doc[last])
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1] == "."):
+        end -= 1
+    words = text[start:end].split()
+    if len(words) < 2:
+        return ()
+    return ((start, end),)
+
+
+def _source(text: str, base: int, head) -> Source:
+    """The source noun phrase as written, and its short name (report nouns give way to their author)."""
+    start, end = _trimmed_span(text, base + head.left_edge.idx, base + head.right_edge.idx + len(head.right_edge))
+    name_head = head
+    if head.lemma_.lower() in REPORT_NOUNS:
+        by = _author_of(head)
+        if by is not None:
+            name_head = by
+    return Source((start, end), text[start:end], _short_name(text, base, name_head))
+
+
+def _author_of(noun):
+    """`a report published by X`, `estimates from X`, `a poll of X` -> X."""
+    for token in noun.subtree:
+        if token.dep_ in ("pobj", "pobj") and token.head.lower_ in ("by", "from") and token.head.head.i >= noun.i:
+            return token
+        if token.dep_ == "agent":
+            obj = next((c for c in token.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    return None
+
+
+def _short_name(text: str, base: int, head) -> str:
+    """The noun phrase without relative clauses, appositions and most prepositional phrases."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ not in _DROP_IN_SHORT or _keeps_prep(head, child):
+            keep.extend(child.subtree)
+    first = min(t.i for t in keep)
+    last = max(t.i for t in keep)
+    doc = head.doc
+    start, end = _trimmed_span(text, base + doc[first].idx, base + doc[last].idx + len(doc[last]))
+    return text[start:end]
+
+
+def _keeps_prep(head, child) -> bool:
+    """Prepositions worth keeping: "one of its sources", "a former employee in the FSB"."""
+    if child.dep_ != "prep" or child.i < head.i:
+        return False
+    if head.pos_ in ("NUM", "PRON") or head.lower_ in ("one", "some", "many", "most", "none", "all"):
+        return True
+    objects = [c for c in child.children if c.dep_ == "pobj"]
+    named = any(o.pos_ == "PROPN" or any(c.pos_ == "PROPN" for c in o.children) for o in objects)
+    return named and child.lower_ in ("of", "in", "at", "for", "from")
+
+
+def _is_source_noun(token) -> bool:
+    """Whether the object of "per" names a source rather than a rate ("per day")."""
+    if token.lemma_.lower() in REPORT_NOUNS:
+        return True
+    return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
+
+
+def _trimmed_span(text: str, start: int, end: int) -> Span:
+    """A span without edge punctuation."""
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def _tok_span(base: int, token) -> Span:
+    return base + token.idx, base + token.idx + len(token)

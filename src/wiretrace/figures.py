@@ -1,0 +1,202 @@
+"""Figures: numbers with what they count, how hedged they are and the date they hold for.
+
+Numbers are found with a regular expression (digits are unambiguous, and regexes are fast); what
+they count comes from the parse (`nummod`: "199,460 troops", or "estimates deaths at 15,000"). Counts
+of the same thing are compared across outlets, so the counted noun and event are mapped to a small
+canonical vocabulary: "soldiers killed", "troops lost" and "deaths" are all "troops lost".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+Span = tuple[int, int]
+
+_SCALE = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_NUMBER = re.compile(
+    r"(?<![\w.,/-])(?P<cur>[$€£]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<scale>thousand|million|mln|billion|bn|trillion)\b)?(?P<pct>\s?(?:%|percent\b|per cent\b))?"
+)
+_QUALIFIER = re.compile(
+    r"(?:\b(at least|at most|more than|less than|fewer than|over|under|almost|nearly|about|around|roughly|"
+    r"approximately|some|up to|as many as|as few as|close to|an estimated|a total of|upwards of|~)\s*)$",
+    re.IGNORECASE,
+)
+_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_AS_OF = re.compile(r"\b(?:as of|as at)\s+((?:[\w,]+\s?){1,4})", re.IGNORECASE)
+_CANONICAL_NOUN = {
+    **dict.fromkeys((
+        "soldier troop serviceman servicemen personnel fighter death casualty casualtie"
+    ).split(), "troops"),
+}
+_LOSS_WORDS = frozenset(["kill", "lose", "die", "death", "casualty", "dead"])
+_DEMONYMS = {"Russia": "Russian", "Ukraine": "Ukrainian", "Moscow": "Russian", "Kyiv": "Ukrainian",
+             "America": "American", "Britain": "British", "China": "Chinese", "Israel": "Israeli"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number in the text, with its reading."""
+
+    span: Span
+    value: float
+    unit: str | None
+    subject: str | None
+    qualifier: str | None
+    as_of: str | None
+
+
+def find_figures(text: str, sentence: Span, doc, published: str | None) -> list[Figure]:
+    """Figures in one parsed sentence (`doc` parses `text[sentence]`)."""
+    base = sentence[0]
+    chunk = text[sentence[0] : sentence[1]]
+    figures = []
+    for match in _NUMBER.finditer(chunk):
+        if _is_not_a_count(chunk, match):
+            continue
+        value = float(match["num"].replace(",", "")) * _SCALE.get((match["scale"] or "").lower(), 1)
+        qualifier = _QUALIFIER.search(chunk, 0, match.start())
+        token = _token_at(doc, match.start("num"))
+        unit, subject = _what_is_counted(token, match)
+        start = base + (qualifier.start(1) if qualifier else match.start())
+        figures.append(Figure((start, base + match.end()), value, unit, subject,
+                              qualifier.group(1).lower() if qualifier else None, _as_of(chunk, published)))
+    return figures
+
+
+def _is_not_a_count(chunk: str, match: re.Match[str]) -> bool:
+    """Years, dates, ages, times and ordinals are numbers but not figures."""
+    num, after = match["num"], chunk[match.end() : match.end() + 12].lower()
+    before = chunk[max(0, match.start() - 10) : match.start()].lower()
+    if not match["cur"] and not match["pct"] and re.fullmatch(r"(1[89]|20)\d\d", num):
+        return True
+    if re.search(rf"\b(?:{_MONTHS})[a-z]*\.?\s*$", before) or re.match(r"(st|nd|rd|th)\b", after):
+        return True
+    return bool(re.match(r"[-\s]?(year|month|day)s?[-\s]old|\s?(a\.m|p\.m)|:\d", after))
+
+
+def _token_at(doc, offset: int):
+    for token in doc:
+        if token.idx <= offset < token.idx + len(token):
+            return token
+    return None
+
+
+def _what_is_counted(token, match: re.Match[str]) -> tuple[str | None, str | None]:
+    """Unit and subject: the noun the number modifies (or is set against) and the event it undergoes."""
+    if match["cur"]:
+        return match["cur"].strip(), None
+    if match["pct"]:
+        return "%", None
+    if token is None:
+        return None, None
+    noun = _counted_noun(token)
+    if noun is None:
+        return None, None
+    lemma = noun.lemma_.lower()
+    unit = _CANONICAL_NOUN.get(lemma, _CANONICAL_NOUN.get(lemma.rstrip("s"), noun.text.lower()))
+    anchor = _anchor(noun)
+    event = _event(anchor)
+    loss = event in _LOSS_WORDS or lemma.rstrip("s") in _LOSS_WORDS
+    words = [_demonym(noun) or _demonym(anchor), unit, "lost" if loss else event]
+    return unit, " ".join(w for w in words if w)
+
+
+_GENERIC = frozenset(["number", "total", "figure", "tally", "count", "sum"])
+
+
+def _anchor(noun):
+    """`a total of 199,460 troops`: the noun that carries the verb is "total"."""
+    while noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in _GENERIC:
+        noun = noun.head.head
+    return noun
+
+
+def _counted_noun(token):
+    """`199,460 troops` -> troops; `estimates deaths at 15,000` -> deaths."""
+    while token.dep_ in ("compound", "quantmod") and token.head.i != token.i:
+        token = token.head
+    if token.dep_ == "nummod" and token.head.lemma_.lower() in _GENERIC and token.head.dep_ == "pobj":
+        token = token.head
+    elif token.dep_ == "nummod" and token.head.pos_ in ("NOUN", "PROPN"):
+        return token.head
+    if token.dep_ == "pobj" and token.head.lower_ in ("at", "to"):
+        verb = token.head.head
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if obj is not None and obj.pos_ == "NOUN":
+            return obj
+        if verb.pos_ == "NOUN":
+            return verb
+    if token.dep_ == "pobj" and token.head.lower_ == "including":
+        return _counted_noun_of_head(token.head.head)
+    return None
+
+
+def _counted_noun_of_head(token):
+    return token if token.pos_ == "NOUN" else None
+
+
+def _event(noun) -> str | None:
+    """The verb the counted noun is subject or object of, as a lemma."""
+    head = noun.head
+    if noun.dep_ in ("nsubj", "nsubjpass", "dobj") and head.pos_ in ("VERB", "AUX"):
+        return head.lemma_.lower()
+    return None
+
+
+def _demonym(noun) -> str | None:
+    """Whose: an adjective on the noun ("Russian soldiers") or the verb's subject ("Russia has lost")."""
+    for child in noun.children:
+        if child.ent_type_ == "NORP" or child.text in _DEMONYMS.values():
+            return child.text
+    head = noun.head
+    if noun.dep_ == "dobj":
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return _DEMONYMS.get(subject.text, subject.text if subject.ent_type_ == "NORP" else None)
+    return None
+
+
+def _as_of(chunk: str, published: str | None) -> str | None:
+    """The date a figure holds for, from "as of Monday", resolved against the publication date."""
+    match = _AS_OF.search(chunk)
+    if match is None or not published:
+        return None
+    import dateparser
+
+    expression = match.group(1).strip(" ,")
+    base = datetime.fromisoformat(published[:10])
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}
+    words = expression.split()
+    for n in range(len(words), 0, -1):  # "Monday, Russia has" -> try "Monday, Russia", then "Monday"
+        parsed = dateparser.parse(" ".join(words[:n]).strip(","), settings=settings, languages=["en"])
+        if parsed is not None:
+            return parsed.date().isoformat()
+    return None
+
+
+def link_rounded(figures: list[tuple[str, Figure]]) -> dict[str, str]:
+    """Map the id of each rounded or hedged figure to the id of the exact figure it restates.
+
+    "over 199,400 troops" restates "199,460 troops" when both count the same thing and differ by under 2%.
+    """
+    links: dict[str, str] = {}
+    for fid, fig in figures:
+        for oid, other in figures:
+            if oid == fid or fig.unit != other.unit or fig.subject != other.subject or not fig.unit:
+                continue
+            close = abs(fig.value - other.value) <= 0.02 * max(fig.value, other.value)
+            if close and _roundness(fig.value) > _roundness(other.value):
+                links[fid] = oid
+    return links
+
+
+def _roundness(value: float) -> int:
+    """Trailing zeros of an integer value: 199,400 -> 2, 199,460 -> 1."""
+    number, zeros = int(value), 0
+    while number and number % 10 == 0:
+        number //= 10
+        zeros += 1
+    return zeros
