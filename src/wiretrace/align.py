@@ -214,7 +214,7 @@ def assign_stances(group: list[Mention], rep: Mention, model: Any, options: Alig
         contradiction = max(float(forward[c]), float(backward[c]))
         mention.probabilities = {"forward_entail": float(forward[e]), "backward_entail": float(backward[e]),
                                  "contradiction": contradiction}
-        if _numbers_conflict(rep, mention) or contradiction >= options.contradict:
+        if contradiction >= options.contradict:
             mention.stance = "contradict"
         elif forward[e] >= options.entail and backward[e] >= options.entail:
             mention.stance = "agree"
@@ -224,22 +224,18 @@ def assign_stances(group: list[Mention], rep: Mention, model: Any, options: Alig
             mention.stance = "partial"
 
 
-def _numbers_conflict(a: Mention, b: Mention) -> bool:
-    if a.claim.kind == "figure" and b.claim.kind == "figure":
-        return _figure_conflict(a.claim, b.claim)
-    return checks.number_agreement(a.claim.text, b.claim.text) is False and checks.number_agreement(
-        b.claim.text, a.claim.text
-    ) is False
+def _figures_conflict(a: Mention, b: Mention) -> bool:
+    """Same quantity at the same time with incompatible values (other dates make a time series).
 
-
-def _figure_conflict(a: Claim, b: Claim) -> bool:
-    """Same quantity, same time, incompatible values (different dates make a time series instead)."""
-    if a.value is None or b.value is None or a.as_of != b.as_of:
+    Only figures are compared: a sentence's bare numbers ("5 a.m.", "14 were taken to hospital")
+    count different things too often to be set against each other.
+    """
+    if a.claim.kind != "figure" or b.claim.kind != "figure" or a.claim.value is None or b.claim.value is None:
         return False
-    if a.subject and b.subject and _subject_key(a.subject) != _subject_key(b.subject):
+    if effective_date(a) != effective_date(b):
         return False
-    first = checks.Number(a.value, a.qualifier is not None, 0, 0)
-    second = checks.Number(b.value, b.qualifier is not None, 0, 0)
+    first = checks.Number(a.claim.value, a.claim.qualifier is not None, 0, 0)
+    second = checks.Number(b.claim.value, b.claim.qualifier is not None, 0, 0)
     return not checks.numbers_compatible(first, second)
 
 
@@ -258,7 +254,7 @@ def find_discrepancies(group: ClaimGroup) -> list[Discrepancy]:
             if a.article.id == b.article.id or a.source == b.source and a.claim.text == b.claim.text:
                 continue
             for kind, detail in _pair_discrepancies(a, b):
-                key = (kind, *sorted((a.article.id, b.article.id)))
+                key = (kind, *sorted((a.source, b.source)))  # copies of one report: reported once
                 if key not in seen:
                     seen.add(key)
                     found.append(Discrepancy(kind, group.id, [a, b], detail))
@@ -270,7 +266,7 @@ def _pair_discrepancies(a: Mention, b: Mention) -> list[tuple[str, str]]:
     speaker = _speaker_conflict(a, b)
     if speaker:
         out.append(("speaker", speaker))
-    if _numbers_conflict(a, b):
+    if _figures_conflict(a, b):
         out.append(("number", f"{a.outlet} gives {_numbers_text(a)}, {b.outlet} gives {_numbers_text(b)}"))
     hedge = _dropped_hedge(a, b) or _dropped_hedge(b, a)
     if hedge and "contradict" not in (a.stance, b.stance):
@@ -278,7 +274,8 @@ def _pair_discrepancies(a: Mention, b: Mention) -> list[tuple[str, str]]:
     dates = _date_conflict(a, b)
     if dates:
         out.append(("date", dates))
-    if not out and "contradict" in (a.stance, b.stance) and a.stance != b.stance:
+    figures = a.claim.kind == "figure" or b.claim.kind == "figure"
+    if not out and not figures and "contradict" in (a.stance, b.stance) and a.stance != b.stance:
         out.append(("fact", f"{b.outlet if b.stance == 'contradict' else a.outlet} contradicts the other account"))
     return out
 
@@ -435,11 +432,11 @@ def align_claims(
             rep = texts[representative(indices, texts, vectors)]
             assign_stances(members, rep, model, options)
             groups.append(_make_group(members, rep))
-    for members in group_figures(figures):
+    for members in group_figures(figures, embedder):
         rep = members[0]
         for m in members:
-            m.stance = "contradict" if _figure_conflict(rep.claim, m.claim) else (
-                "agree" if m.claim.as_of == rep.claim.as_of else "partial")
+            m.stance = "contradict" if _figures_conflict(rep, m) else (
+                "agree" if effective_date(m) == effective_date(rep) else "partial")
         groups.append(_make_group(members, rep))
     discrepancies = [d for g in groups for d in find_discrepancies(g)]
     groups.sort(key=lambda g: (-len(g.articles), -g.independent_sources, g.mentions[0].claim.start, g.id))
@@ -459,20 +456,56 @@ def _make_group(members: list[Mention], rep: Mention) -> ClaimGroup:
     return group
 
 
-def group_figures(figures: list[Mention]) -> list[list[Mention]]:
-    """Figures of the same quantity (subject and unit) together; the exact, best-sourced one first.
+def group_figures(figures: list[Mention], embedder: Any, min_cosine: float = 0.6) -> list[list[Mention]]:
+    """Figures of the same quantity together; the exact, best-sourced, earliest one first.
 
-    Figures are grouped by what they count, not by embedding: "a total of 199,460" says nothing
-    about troops on its own.
+    Figures are grouped by what they count, not by their own words ("a total of 199,460" says nothing
+    about troops): the same unit, and either related subjects ("residents" ⊂ "residents evacuated") or
+    sentences that say the same thing.
     """
-    buckets: dict[tuple[frozenset[str], str], list[Mention]] = {}
-    for m in figures:
-        if m.claim.value is None or not m.claim.subject:
-            continue
-        buckets.setdefault((_subject_key(m.claim.subject), (m.claim.unit or "").lower()), []).append(m)
+    usable = [m for m in figures if m.claim.value is not None and m.claim.unit]
+    if not usable:
+        return []
+    sentences = [_figure_sentence(m) for m in usable]
+    vectors = embedder.embed(sentences)
+    parent = list(range(len(usable)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(usable):
+        for j in range(i + 1, len(usable)):
+            b = usable[j]
+            if a.claim.unit.lower() != b.claim.unit.lower():
+                continue
+            ka, kb = _subject_key(a.claim.subject or ""), _subject_key(b.claim.subject or "")
+            related = bool(ka and kb and (ka <= kb or kb <= ka))
+            if related or float(vectors[i] @ vectors[j]) >= min_cosine:
+                parent[root(j)] = root(i)
+    buckets: dict[int, list[Mention]] = {}
+    for i, m in enumerate(usable):
+        buckets.setdefault(root(i), []).append(m)
     ordered = []
     for members in buckets.values():
-        members.sort(key=lambda m: (m.claim.qualifier is not None, primary_of(m.claim, m.outlet) is None,
-                                    _date_key(m.article), m.claim.start))
+        backing = Counter()
+        for value in {m.claim.value for m in members}:
+            backing[value] = len({m.source for m in members if m.claim.value == value})
+        # The representative: the value most independent sources give, then exact, sourced, earliest.
+        members.sort(key=lambda m: (-backing[m.claim.value], m.claim.qualifier is not None,
+                                    primary_of(m.claim, m.outlet) is None, _date_key(m.article), m.claim.start))
         ordered.append(members)
     return sorted(ordered, key=lambda ms: (ms[0].article.id, ms[0].claim.start))
+
+
+def _figure_sentence(m: Mention) -> str:
+    if m.claim.sentence_start is not None and m.claim.sentence_end is not None:
+        return m.article.text[m.claim.sentence_start : m.claim.sentence_end]
+    return m.claim.text
+
+
+def effective_date(m: Mention) -> str | None:
+    """The date a figure holds for: its own `as_of`, else its article's publication date."""
+    return m.claim.as_of or m.article.published
