@@ -2,28 +2,39 @@
 
 Articles are generated from word mixtures: each planted event has its own names and vocabulary, each
 article mixes event words with common words, and some articles are planted copies (lightly edited).
-Embeddings are precomputed random vectors clustered around event centres (embedding 100k real texts on
-2 cores would measure the model, not the clustering); real model throughput is measured separately.
+Embeddings are precomputed random vectors clustered around event centres and cached in the store the
+way `embed_articles` caches real ones (embedding 100k real texts on 2 cores would measure the model, not
+the clustering); real model throughput is measured separately with `--embed`.
 
-    python bench/stories.py --sizes 10000 100000
+What is timed is `cluster_store` on a SQLite store holding the articles and their vectors: reading them,
+copy detection, events, stories and writing the grouping back. Each measurement runs in its own process,
+so max RSS belongs to that run alone.
+
+    python bench/stories.py --sizes 10000 100000 --embed 256
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 
-from wiretrace.cluster import cluster_articles
-from wiretrace.dedupe import find_copies
+from wiretrace.cluster import cluster_store
 from wiretrace.models import Article
+from wiretrace.store import open_store
 
 COMMON = ("the a of to and in said on for that with was is by at from as it his her have has will "
           "officials government week report people year new after told percent state city").split()
+POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "polnear" / "train" / "text"
 
 
 def generate(n: int, seed: int = 7, dim: int = 384) -> tuple[list[Article], np.ndarray, np.ndarray]:
@@ -49,7 +60,7 @@ def generate(n: int, seed: int = 7, dim: int = 384) -> tuple[list[Article], np.n
             published = np.datetime64("2016-01-01") + np.timedelta64(day + int(rng.integers(0, 3)), "D")
             articles.append(Article(id=f"b{i:07d}", text=text, title=f"{names[0]} {vocab[0]}",
                                     published=str(published), outlet=f"outlet{i % 7}"))
-            vector = centre + rng.normal(scale=0.6, size=dim) * np.sqrt(1)
+            vector = centre + rng.normal(scale=0.6, size=dim)
             vectors.append(vector / np.linalg.norm(vector))
             labels.append(event)
             last = text
@@ -57,46 +68,113 @@ def generate(n: int, seed: int = 7, dim: int = 384) -> tuple[list[Article], np.n
     return articles, np.asarray(vectors, dtype=np.float32), np.asarray(labels)
 
 
-def run_wiretrace(articles, vectors) -> int:
-    copies = find_copies(articles, vectors=vectors)
-    by_id = {a.id: vectors[i] for i, a in enumerate(articles)}
-    grouping, _ = cluster_articles(articles, by_id, copies)
-    return len(grouping.events)
+class CachedOnly:
+    """An embedder whose vectors are all in the store already; being asked for one is a bench bug."""
+
+    name = "bench-planted"
+    dim = 384
+
+    def embed(self, texts):
+        """Never reached when every vector is cached."""
+        raise AssertionError(f"{len(texts)} texts were not in the embedding cache")
 
 
-def run_baseline(articles) -> int:
+def run_wiretrace(n: int) -> str:
+    """Stored articles → copies, events, stories (stored); store set-up is not timed."""
+    articles, vectors, _ = generate(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "bench.db"))
+        store.put_articles(articles)
+        store.put_embeddings(CachedOnly.name, {a.id: vectors[i] for i, a in enumerate(articles)})
+        del articles, vectors
+        seconds, grouping = _timed(lambda: cluster_store(store, embedder=CachedOnly()))
+        store.close()
+    return f"{seconds:.1f} s, {len(grouping.events)} events, {len(grouping.stories)} stories"
+
+
+def run_baseline(n: int) -> str:
+    """TF-IDF of the texts, average-linkage agglomerative clustering on cosine distance (in memory)."""
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    matrix = TfidfVectorizer(sublinear_tf=True).fit_transform([a.text for a in articles]).toarray()
-    model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=0.8)
-    return len(set(model.fit_predict(matrix)))
+    texts = [a.text for a in generate(n)[0]]
+
+    def cluster() -> int:
+        matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+        distances = 1.0 - (matrix @ matrix.T).toarray()  # sparse product: a dense TF-IDF matrix is n x vocab
+        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                        distance_threshold=0.8)
+        return len(set(model.fit_predict(distances)))
+
+    seconds, clusters = _timed(cluster)
+    return f"{seconds:.1f} s, {clusters} clusters"
 
 
-def measure(label: str, func, *args) -> float:
-    tracemalloc.start()
+def run_embed(n: int) -> str:
+    """MiniLM on 2 threads: real PolNeAR sentences (or generated ones where ../shared is absent)."""
+    from wiretrace.embed import EmbedOptions, MiniLMEmbedder
+
+    if POLNEAR.exists():
+        texts = [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:200]]
+        sentences = [s for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if len(s.split()) >= 5][:n]
+    else:
+        sentences = [" ".join(a.text.split()[:25]) for a in generate(n)[0]]
+    embedder = MiniLMEmbedder(EmbedOptions(threads=2))
+    embedder.embed(sentences[:16])  # load and warm up
+    seconds, _ = _timed(lambda: embedder.embed(sentences))
+    tokens = np.mean([len(s.split()) for s in sentences])
+    return f"{seconds:.1f} s, {len(sentences) / seconds:.0f} sentences/s (mean {tokens:.0f} words)"
+
+
+def _timed(func):
     start = time.perf_counter()
-    result = func(*args)
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    result = func()
+    return time.perf_counter() - start, result
+
+
+RUNS = {"wiretrace": run_wiretrace, "baseline": run_baseline, "embed": run_embed}
+
+
+def measure(system: str, n: int, trace: bool) -> dict:
+    """Run one measurement in this process and return its figures."""
+    if trace:
+        tracemalloc.start()
+    summary = RUNS[system](n)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label:28} {seconds:8.1f} s  traced peak {peak:6.0f} MiB  max RSS {rss:6.0f} MiB  ({result} clusters)",
-          flush=True)
-    return seconds
+    seconds = float(summary.split(" s")[0])
+    return {"system": system, "n": n, "seconds": seconds, "max_rss_mib": round(rss), "traced_peak_mib": peak,
+            "summary": summary}
+
+
+def in_child(system: str, n: int, trace: bool) -> dict:
+    """`measure` in a fresh interpreter, so max RSS is this run's alone."""
+    command = [sys.executable, __file__, "--child", system, str(n)] + (["--tracemalloc"] if trace else [])
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    traced = f"  traced peak {result['traced_peak_mib']:6.0f} MiB" if trace else ""
+    print(f"{system:10} n={n:<7} {result['summary']:52} max RSS {result['max_rss_mib']:6} MiB{traced}", flush=True)
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--baseline-max", type=int, default=10_000, help="largest size the baseline runs on")
+    parser.add_argument("--embed", type=int, default=0, help="also time the real model on this many sentences")
+    parser.add_argument("--tracemalloc", action="store_true", help="also report tracemalloc's peak (slower)")
+    parser.add_argument("--child", nargs=2, metavar=("SYSTEM", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child[0], int(args.child[1]), args.tracemalloc)))
+        return 0
     for n in args.sizes:
-        articles, vectors, _ = generate(n)
-        ours = measure(f"wiretrace n={n}", run_wiretrace, articles, vectors)
+        ours = in_child("wiretrace", n, args.tracemalloc)
         if n <= args.baseline_max:
-            theirs = measure(f"tfidf+agglomerative n={n}", run_baseline, articles)
-            print(f"speed-up over baseline at n={n}: {theirs / ours:.1f}x")
+            theirs = in_child("baseline", n, args.tracemalloc)
+            print(f"baseline time / wiretrace time at n={n}: {theirs['seconds'] / ours['seconds']:.1f}")
+    if args.embed:
+        in_child("embed", args.embed, False)
     return 0
 
 

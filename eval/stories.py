@@ -1,10 +1,11 @@
 """Score event clustering on any labeled JSONL against a TF-IDF + agglomerative baseline.
 
 Each line: {"id", "cluster", "title", "text", "published", "outlet"}. Prints B-cubed precision, recall
-and F1 and pairwise F1 for wiretrace's events, the baseline and the all-singletons floor.
+and F1 and pairwise F1 for wiretrace's events, the baseline and the all-singletons floor. Without a file,
+the labeled PolNeAR set is built from ../shared at run time (see `eval/polnear.py`).
 
-    python eval/polnear.py > /tmp/polnear-events.jsonl
-    python eval/stories.py /tmp/polnear-events.jsonl
+    python eval/stories.py
+    python eval/stories.py /tmp/other-labeled.jsonl
 """
 
 from __future__ import annotations
@@ -71,20 +72,26 @@ def baseline_events(articles: list[Article], threshold: float) -> dict[str, str]
     return {a.id: str(labels[i]) for i, a in enumerate(articles)}
 
 
-def read(path: Path) -> tuple[list[Article], dict[str, str]]:
+def read(path: Path | None) -> tuple[list[Article], dict[str, str]]:
+    """Articles and gold clusters from a labeled JSONL, or from PolNeAR and its labels when `path` is None."""
+    if path is None:
+        from polnear import read_corpus, read_labels
+
+        labels = read_labels()
+        records = [dict(r, cluster=labels[r["id"]]) for r in read_corpus() if r["id"] in labels]
+    else:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     articles, gold = [], {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            articles.append(Article(id=r["id"], text=r["text"], title=r.get("title"),
-                                    published=r.get("published"), outlet=r.get("outlet")))
-            gold[r["id"]] = str(r["cluster"])
+    for r in records:
+        articles.append(Article(id=r["id"], text=r["text"], title=r.get("title"),
+                                published=r.get("published"), outlet=r.get("outlet")))
+        gold[r["id"]] = str(r["cluster"])
     return articles, gold
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("labels", type=Path, help="JSONL of labeled articles")
+    parser.add_argument("labels", type=Path, nargs="?", help="JSONL of labeled articles (default: PolNeAR)")
     parser.add_argument("--baseline-threshold", type=float, default=0.8, help="cosine distance cut of the baseline")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()

@@ -3,7 +3,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiretrace.dedupe import DedupeOptions, copy_score, find_copies, fingerprint, minhash, shingle_hashes
+from wiretrace.dedupe import (
+    DedupeOptions,
+    copy_score,
+    find_copies,
+    fingerprint,
+    lsh_pairs,
+    minhash,
+    minhash_many,
+    shingle_hashes,
+    signatures_of,
+    word_hashes,
+)
 from wiretrace.models import Article
 
 WIRE = (
@@ -49,6 +60,29 @@ def test_minhash_is_seeded():
     shingles = shingle_hashes(WIRE)
     assert np.array_equal(minhash(shingles, DedupeOptions()), minhash(shingles, DedupeOptions()))
     assert not np.array_equal(minhash(shingles, DedupeOptions()), minhash(shingles, DedupeOptions(seed=2)))
+
+
+def test_shingle_hashes_are_pinned():
+    # stored signatures must stay comparable across runs, machines and numpy versions
+    assert shingle_hashes("Putin bans officials from resigning").tolist() == [2489408573, 2730539345, 2814641130]
+    assert shingle_hashes("PUTIN bans, officials from resigning!").tolist() == [2489408573, 2730539345, 2814641130]
+    assert word_hashes(["putin", ""]).tolist() == [8956707323450913806, 0]
+
+
+@pytest.mark.parametrize("text", ["", "one", "two words", WIRE, "x" * 500 + " long token"])
+def test_batched_minhash_equals_one_at_a_time(text):
+    sets = [shingle_hashes(t) for t in (text, WIRE, OTHER, text)]
+    batch = minhash_many(sets, DedupeOptions())
+    assert batch.shape == (4, 64) and batch.dtype == np.uint32
+    assert all(np.array_equal(batch[i], minhash(s, DedupeOptions())) for i, s in enumerate(sets))
+
+
+def test_lsh_pairs_touch_a_new_article():
+    options = DedupeOptions()
+    signatures = signatures_of([WIRE, WIRE + " Update.", OTHER, OTHER], options)
+    assert lsh_pairs(signatures, np.array([False, True, False, False]), options) == {(0, 1)}
+    assert lsh_pairs(signatures, np.ones(4, dtype=bool), options) == {(0, 1), (2, 3)}
+    assert lsh_pairs(signatures, np.zeros(4, dtype=bool), options) == set()
 
 
 words = st.lists(st.sampled_from("the ban on resigning Kremlin officials war report said 2023 Putin".split()),

@@ -5,10 +5,12 @@ articles are taken in publication order and each joins the most similar recent e
 Similarity mixes the lead-embedding cosine to the event centroid with the overlap of capitalized names
 (weighted by rarity, so "Trump" says little and "Pagliano" a lot) and subtracts a penalty for the days
 between the article and the event. Only events active within a few days are compared, so the cost per
-article stays flat as the store grows, and the comparison is exact (no approximate index whose
-neighbours could differ run to run). Events then join stories the same way, with a longer window and
-a lower bar. State (names per event, name document frequencies) lives in the store's meta table; centroids
-are rebuilt from cached article vectors, so a new article never re-clusters the rest.
+article stays flat as the store grows, and the comparison is exact: no approximate index whose
+neighbours could differ run to run (a year of 100k articles keeps a few hundred events active, which one
+matrix-vector product scores faster than an index could be updated). Events then join stories the same
+way, with a longer window and a lower bar. State (names per event, name document frequencies) lives in
+the store's meta table; centroids are rebuilt from cached article vectors, so a new article never
+re-clusters the rest.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ class ClusterOptions:
         event_threshold: minimum score for an article to join an event.
         story_threshold: minimum score for an event to join a story.
         name_weight: share of the score given to name overlap (the rest is embedding cosine).
-        event_days: an event takes articles up to this many days after its last one.
+        event_days: an event takes articles up to this many days after its last one. Two, not more: a
+            piece three days after the last report is follow-up (a new event in the same story), and a
+            longer window let primary-season coverage chain into one event for a fortnight.
         story_days: a story takes events up to this many days after its last one.
         day_penalty: score subtracted per day between an article and the event's date range.
         top_names: names per article that count for the overlap.
@@ -56,7 +60,7 @@ class ClusterOptions:
     event_threshold: float = 0.45
     story_threshold: float = 0.6
     name_weight: float = 0.2
-    event_days: int = 4
+    event_days: int = 2
     story_days: int = 30
     day_penalty: float = 0.03
     top_names: int = 15
@@ -82,11 +86,16 @@ class _Cluster:
     first: date | None
     last: date | None
     parent: str | None = None
+    index: int = -1
 
     def add(self, member: str, vector: np.ndarray, names: Iterable[str], day: date | None) -> None:
         self.members.append(member)
         self.vector = self.vector + vector
         self.names.update(names)
+        self.stretch(day)
+
+    def stretch(self, day: date | None) -> None:
+        """Widen the date range to include `day`."""
         if day is not None:
             self.first = min(self.first or day, day)
             self.last = max(self.last or day, day)
@@ -120,12 +129,16 @@ class NameFrequencies:
         return math.log((1 + self.docs) / (1 + self.counts.get(name, 0))) + 1.0
 
 
-def name_overlap(names: Sequence[str], cluster: _Cluster, freq: NameFrequencies) -> float:
-    """Rarity-weighted share of the article's names that the cluster's members usually carry."""
+def name_overlap(names: Sequence[str], cluster: _Cluster, freq: NameFrequencies,
+                 weights: Sequence[float] | None = None) -> float:
+    """Rarity-weighted share of the article's names that the cluster's members usually carry.
+
+    `weights` (the names' idf, in order) may be passed in when one article is scored against many clusters.
+    """
     if not names:
         return 0.0
     size = len(cluster.members)
-    weights = [freq.idf(n) for n in names]
+    weights = [freq.idf(n) for n in names] if weights is None else weights
     shared = sum(w * min(1.0, cluster.names.get(n, 0) / size) for n, w in zip(names, weights, strict=True))
     return shared / sum(weights)
 
@@ -138,49 +151,109 @@ def _gap(day: date | None, cluster: _Cluster) -> int:
     return max((day - cluster.last).days, 0)
 
 
-class _Level:
-    """One clustering level: clusters, the active window and the join rule."""
+_NO_DAY = np.iinfo(np.int64).min // 4
+_GEMV_ROWS = 1024  # larger matrix-vector products make OpenBLAS start threads, slower than the product itself
 
-    def __init__(self, prefix: str, threshold: float, days: int, options: ClusterOptions):
+
+class _Level:
+    """One clustering level: clusters, the active window and the join rule.
+
+    Vector sums and date ranges of all clusters are mirrored in numpy arrays, and the clusters active
+    around the current day are copied into one centroid matrix, rebuilt when the day changes and
+    updated row by row as members join, so scoring an article is one matrix-vector product.
+    """
+
+    def __init__(self, prefix: str, threshold: float, days: int, options: ClusterOptions, dim: int):
         self.prefix, self.threshold, self.days, self.options = prefix, threshold, days, options
         self.clusters: list[_Cluster] = []
+        self._first = np.zeros(64, dtype=np.int64)
+        self._last = np.zeros(64, dtype=np.int64)
         self._active_day: int | None = None
-        self._active: list[int] = []
+        self._rows = np.zeros(64, dtype=np.int64)  # cluster index of each active row
+        self._matrix = np.zeros((64, dim), dtype=np.float32)
+        self._norms = np.zeros(64, dtype=np.float32)
+        self._count = 0
+        self._row_of: dict[int, int] = {}
 
-    def _refresh(self, day: date | None) -> list[int]:
-        """Indices of clusters within the window of `day` (recomputed when the day changes)."""
+    def append(self, cluster: _Cluster) -> None:
+        """Take a cluster (new or restored) into the level; it is active until the day next changes."""
+        cluster.index = len(self.clusters)
+        self.clusters.append(cluster)
+        if cluster.index >= len(self._first):
+            self._first, self._last = (np.resize(a, 2 * len(a)) for a in (self._first, self._last))
+        self._activate(cluster.index)
+        self.sync(cluster)
+
+    def sync(self, cluster: _Cluster) -> None:
+        """Mirror a cluster's changed vector and dates into the arrays."""
+        self._first[cluster.index] = cluster.first.toordinal() if cluster.first else _NO_DAY
+        self._last[cluster.index] = cluster.last.toordinal() if cluster.last else _NO_DAY
+        row = self._row_of.get(cluster.index)
+        if row is not None:
+            self._matrix[row] = cluster.vector
+            self._norms[row] = np.linalg.norm(cluster.vector)
+
+    def add(self, cluster: _Cluster, member: str, vector: np.ndarray, names: Iterable[str], day: date | None) -> None:
+        """Add a member to a cluster of this level."""
+        cluster.add(member, vector, names, day)
+        self.sync(cluster)
+
+    def _activate(self, index: int) -> None:
+        if self._count == len(self._rows):
+            self._rows = np.resize(self._rows, 2 * self._count)
+            self._norms = np.resize(self._norms, 2 * self._count)
+            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+        self._rows[self._count] = index
+        self._row_of[index] = self._count
+        self._count += 1
+
+    def _refresh(self, day: date | None) -> None:
+        """Rebuild the active rows for `day`: clusters whose date range is within `days` of it."""
         key = day.toordinal() if day else -1
-        if key != self._active_day:
-            self._active_day = key
-            self._active = [i for i, c in enumerate(self.clusters) if day is None or _gap(day, c) <= self.days]
-        return self._active
+        if key == self._active_day:
+            return
+        self._active_day = key
+        size = len(self.clusters)
+        first, last = self._first[:size], self._last[:size]
+        active = (first == _NO_DAY) | ((key >= first - self.days) & (key <= last + self.days))
+        indices = (np.arange(size) if day is None else np.flatnonzero(active)).tolist()
+        self._count = 0
+        self._row_of = {}
+        for index in indices:
+            self._activate(index)
+        if indices:
+            self._matrix[: self._count] = np.stack([self.clusters[i].vector for i in indices])
+            self._norms[: self._count] = np.linalg.norm(self._matrix[: self._count], axis=1)
+
+    def _cosines(self, vector: np.ndarray) -> np.ndarray:
+        matrix = self._matrix[: self._count]
+        dots = np.concatenate([matrix[i : i + _GEMV_ROWS] @ vector for i in range(0, self._count, _GEMV_ROWS)])
+        return dots / np.maximum(self._norms[: self._count], 1e-12)
 
     def assign(self, member: str, vector: np.ndarray, names: list[str], day: date | None,
                freq: NameFrequencies) -> _Cluster:
         """Add a member to the best-scoring active cluster, or to a new one; returns the cluster."""
         best, best_score = None, self.threshold
-        active = self._refresh(day)
-        if active:
-            centroids = np.stack([self.clusters[i].vector for i in active])
-            cosines = centroids @ vector / np.maximum(np.linalg.norm(centroids, axis=1), 1e-12)
-            for k in np.argsort(-cosines, kind="stable")[:10]:
-                cluster = self.clusters[active[k]]
-                score = self._score(float(cosines[k]), names, day, cluster, freq)
+        self._refresh(day)
+        if self._count:
+            cosines = self._cosines(vector)
+            weights = [freq.idf(n) for n in names]
+            w, penalty = self.options.name_weight, self.options.day_penalty
+            for k in np.argsort(-cosines, kind="stable")[:10].tolist():
+                cluster = self.clusters[int(self._rows[k])]
+                cosine, gap = float(cosines[k]), _gap(day, cluster)
+                if (1 - w) * cosine + w - penalty * gap < best_score:
+                    continue  # even full name overlap could not lift it to the best so far
+                overlap = name_overlap(names, cluster, freq, weights)
+                score = (1 - w) * cosine + w * overlap - penalty * gap
                 if score >= best_score:
                     best, best_score = cluster, score
         if best is None:
             name = f"{self.prefix}-{member.removeprefix('e-')}"
             best = _Cluster(name, [], np.zeros_like(vector), Counter(), None, None)
-            self.clusters.append(best)
-            self._active.append(len(self.clusters) - 1)
-        best.add(member, vector, names, day)
+            self.append(best)
+        self.add(best, member, vector, names, day)
         return best
-
-    def _score(self, cosine: float, names: list[str], day: date | None, cluster: _Cluster,
-               freq: NameFrequencies) -> float:
-        w = self.options.name_weight
-        overlap = name_overlap(names, cluster, freq)
-        return (1 - w) * cosine + w * overlap - self.options.day_penalty * _gap(day, cluster)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -188,33 +261,33 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 
 
 def _restore(previous: Grouping, vectors: dict[str, np.ndarray], days: dict[str, date | None],
-             state: dict, levels: tuple[_Level, _Level]) -> None:
+             state: dict, levels: tuple[_Level, _Level], dim: int) -> None:
     """Rebuild both levels' running state from stored events, stories and name counts."""
     event_level, story_level = levels
     names = state.get("names", {})
     for event in previous.events:
-        cluster = _Cluster(event.id, [], np.zeros(len(next(iter(vectors.values()))), np.float32), Counter(),
-                           None, None, event.story)
+        cluster = _Cluster(event.id, [], np.zeros(dim, np.float32), Counter(), None, None, event.story)
         for article in event.articles:
             cluster.add(article, vectors[article], (), days.get(article))
         cluster.names = Counter(names.get(event.id, {}))
-        event_level.clusters.append(cluster)
+        event_level.append(cluster)
     by_id = {c.id: c for c in event_level.clusters}
     for story in previous.stories:
         events = [by_id[e] for e in story.events if e in by_id]
-        cluster = _Cluster(story.id, [], np.zeros_like(events[0].vector), Counter(), None, None)
+        cluster = _Cluster(story.id, [], np.zeros(dim, np.float32), Counter(), None, None)
         for event in events:
             _widen(cluster, event.id, event)
-        story_level.clusters.append(cluster)
+        story_level.append(cluster)
 
 
-def _widen(story: _Cluster, member: str | None, event: _Cluster) -> None:
+def _widen(story: _Cluster, member: str | None, event: _Cluster, level: _Level | None = None) -> None:
     """Add an event to a story (or, with `member` None, only stretch the story's dates to the event's)."""
     if member is not None:
         story.add(member, _unit(event.vector), _top(event), event.first)
-    for day in (event.first, event.last):
-        if day is not None:
-            story.first, story.last = min(story.first or day, day), max(story.last or day, day)
+    story.stretch(event.first)
+    story.stretch(event.last)
+    if level is not None:
+        level.sync(story)
 
 
 def _top(cluster: _Cluster, count: int = 15) -> list[str]:
@@ -249,9 +322,10 @@ def cluster_articles(
     state = state or {}
     days = {a.id: parse_day(a.published) for a in articles}
     freq = NameFrequencies(state.get("docs", 0), state.get("df"))
-    events = _Level("e", options.event_threshold, options.event_days, options)
-    stories = _Level("s", options.story_threshold, options.story_days, options)
-    _restore(previous, vectors, days, state, (events, stories))
+    dim = len(next(iter(vectors.values()))) if vectors else 0
+    events = _Level("e", options.event_threshold, options.event_days, options, dim)
+    stories = _Level("s", options.story_threshold, options.story_days, options, dim)
+    _restore(previous, vectors, days, state, (events, stories), dim)
     done = {a for e in previous.events for a in e.articles}
     fresh = sorted((a for a in articles if a.id not in done), key=lambda a: earliest_key(days[a.id], a.id))
     _assign_articles(fresh, vectors, days, copies, freq, events, stories, options)
@@ -275,12 +349,12 @@ def _assign_articles(
         vector, day = vectors[article.id], days[article.id]
         original = event_of.get(copy_of.get(article.id, ""))
         if original is not None:
-            original.add(article.id, vector, names, day)
+            events.add(original, article.id, vector, names, day)
         else:
             original = events.assign(article.id, vector, names, day, freq)
         event_of[article.id] = original
         if original.parent in story_by_id:
-            _widen(story_by_id[original.parent], None, original)
+            _widen(story_by_id[original.parent], None, original, stories)
 
 
 def _assign_events(events: _Level, stories: _Level, freq: NameFrequencies) -> None:
@@ -288,7 +362,7 @@ def _assign_events(events: _Level, stories: _Level, freq: NameFrequencies) -> No
     for event in events.clusters:
         if event.parent is None:
             story = stories.assign(event.id, _unit(event.vector), _top(event), event.first, freq)
-            _widen(story, None, event)
+            _widen(story, None, event, stories)
             event.parent = story.id
 
 

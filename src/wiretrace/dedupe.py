@@ -14,7 +14,6 @@ A copy group counts as one source downstream; its earliest member is the likely 
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +24,6 @@ from wiretrace.models import Article, CopyLink
 from wiretrace.store import Store
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_MASK32 = np.uint64(0xFFFFFFFF)
 
 
 @dataclass(frozen=True)
@@ -71,16 +69,51 @@ class Fingerprint:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (letters and digits), the unit of shingles."""
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
+
+
+_MAX_WORD = 64  # characters of a word that count for its hash; longer tokens are URLs or junk
+_WORD_KEYS = np.random.default_rng(0x5EED).integers(1, 2**63, size=_MAX_WORD, dtype=np.uint64) | np.uint64(1)
+_GRAM_KEYS = np.random.default_rng(0x6EA5).integers(1, 2**63, size=16, dtype=np.uint64) | np.uint64(1)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer: spreads a linear hash's bits so that its top 32 bits are uniform."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def word_hashes(tokens: Sequence[str]) -> np.ndarray:
+    """64-bit hashes of words, computed by numpy on their code points (no Python call per word).
+
+    Each word is a row of UTF-32 code points, padded with zeros; its hash is the dot product with fixed
+    random odd keys, wrapping modulo 2**64. Zero padding adds nothing, so a word hashes the same in any
+    batch, run or platform.
+    """
+    if not tokens:
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.array(tokens)
+    if codes.dtype.itemsize > 4 * _MAX_WORD:
+        codes = codes.astype(f"<U{_MAX_WORD}")
+    width = codes.dtype.itemsize // 4
+    points = np.ascontiguousarray(codes, dtype=f"<U{width}").view("<u4").reshape(len(tokens), width)
+    return points.astype(np.uint64) @ _WORD_KEYS[:width]
 
 
 def shingle_hashes(text: str, size: int = 3) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the word `size`-grams (crc32: stable across runs and platforms)."""
+    """Sorted unique 32-bit hashes (as uint64) of the word `size`-grams, stable across runs and platforms."""
     tokens = words(text)
     if len(tokens) < size:
         tokens = tokens + [""] * (size - len(tokens))
-    grams = (" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1))
-    return np.unique(np.fromiter((zlib.crc32(g) for g in grams), dtype=np.uint64))
+    hashes = word_hashes(tokens)
+    count = len(tokens) - size + 1
+    grams = hashes[:count] * _GRAM_KEYS[0]
+    for offset in range(1, size):
+        grams = grams + hashes[offset : offset + count] * _GRAM_KEYS[offset % len(_GRAM_KEYS)]
+    return np.unique(_mix(grams) >> np.uint64(32))
 
 
 def _permutations(options: DedupeOptions) -> tuple[np.ndarray, np.ndarray]:
@@ -96,10 +129,34 @@ def minhash(shingles: np.ndarray, options: DedupeOptions) -> np.ndarray:
     `(a * x + b) mod 2**64 >> 32` with odd `a` is a universal hash family for 32-bit `x`, and costs a
     multiply and a shift where datasketch's Mersenne-prime scheme also needs a modulo.
     """
+    return minhash_many([shingles], options)[0]
+
+
+_MINHASH_BATCH = 100_000  # shingles hashed per numpy pass: 64 permutations x 8 bytes x this = 51 MB
+
+
+def minhash_many(shingle_sets: Sequence[np.ndarray], options: DedupeOptions) -> np.ndarray:
+    """Signatures of many shingle sets, shape (len, num_perm), uint32; batched so numpy, not Python, loops."""
     a, b = _permutations(options)
-    with np.errstate(over="ignore"):
-        hashed = (a[:, None] * shingles[None, :] + b[:, None]) >> np.uint64(32)
-    return hashed.min(axis=1).astype(np.uint32)
+    out = np.empty((len(shingle_sets), options.num_perm), dtype=np.uint32)
+    start = 0
+    while start < len(shingle_sets):
+        stop, total = start, 0
+        while stop < len(shingle_sets) and (stop == start or total + len(shingle_sets[stop]) <= _MINHASH_BATCH):
+            total += len(shingle_sets[stop])
+            stop += 1
+        chunk = shingle_sets[start:stop]
+        flat = np.concatenate(chunk)
+        offsets = np.concatenate([[0], np.cumsum([len(c) for c in chunk])[:-1]])
+        hashed = (a[:, None] * flat[None, :] + b[:, None]) >> np.uint64(32)
+        out[start:stop] = np.minimum.reduceat(hashed, offsets, axis=1).T
+        start = stop
+    return out
+
+
+def signatures_of(texts: Sequence[str], options: DedupeOptions) -> np.ndarray:
+    """MinHash signatures of texts, one row each."""
+    return minhash_many([shingle_hashes(t, options.shingle) for t in texts], options)
 
 
 _CAPITAL = re.compile(r"\b(?:[A-Z][\w'’-]+|\d[\d,.]*\d|\d)\b")
@@ -174,17 +231,26 @@ def copy_score(a: Fingerprint, b: Fingerprint, cosine: float | None, options: De
 
 
 def lsh_pairs(signatures: np.ndarray, new: np.ndarray, options: DedupeOptions) -> set[tuple[int, int]]:
-    """Index pairs (i < j, at least one new) that share an LSH band: the verbatim-copy candidates."""
+    """Index pairs (i < j, at least one new) that share an LSH band: the verbatim-copy candidates.
+
+    Each band's rows are hashed to one 64-bit key and sorted, so buckets are runs of equal keys; only
+    buckets with two or more members reach Python. A key collision adds a candidate, never loses one,
+    and candidates are scored exactly afterwards.
+    """
     rows = options.num_perm // options.bands
     pairs: set[tuple[int, int]] = set()
+    if len(signatures) < 2:
+        return pairs
     for band in range(options.bands):
-        keys = signatures[:, band * rows : (band + 1) * rows]
-        buckets: dict[bytes, list[int]] = {}
-        for i in range(len(keys)):
-            buckets.setdefault(keys[i].tobytes(), []).append(i)
-        for members in buckets.values():
-            if len(members) > 1:
-                pairs.update(_pairs_touching_new(members, new))
+        block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
+        keys = _mix(block @ _GRAM_KEYS[:rows])
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+        sizes = np.diff(np.concatenate([starts, [len(keys)]]))
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            members = sorted(order[start : start + size].tolist())
+            pairs.update(_pairs_touching_new(members, new))
     return pairs
 
 
@@ -192,7 +258,7 @@ def _pairs_touching_new(members: list[int], new: np.ndarray) -> Iterable[tuple[i
     for x, i in enumerate(members):
         for j in members[x + 1 :]:
             if new[i] or new[j]:
-                yield (i, j) if i < j else (j, i)
+                yield (i, j)
 
 
 def window_pairs(
@@ -202,7 +268,8 @@ def window_pairs(
 
     Blocking by date keeps this linear in the corpus for a steady flow of news: each new article is
     compared only with the few days around it, exactly (no approximate index, so no missed or random
-    neighbours). Undated articles are compared with everything.
+    neighbours). Two new articles are compared once, from the later one's day. Undated articles are
+    compared with everything.
     """
     ordinal = np.array([d.toordinal() if d else -1 for d in days], dtype=np.int64)
     dated = np.flatnonzero(ordinal >= 0)
@@ -211,8 +278,10 @@ def window_pairs(
     found: dict[tuple[int, int], float] = {}
     for day in np.unique(ordinal[new & (ordinal >= 0)]):
         lo, hi = np.searchsorted(ordinal[dated], [day - max_days, day + max_days + 1])
+        near = dated[lo:hi]
+        near = near[(ordinal[near] <= day) | ~new[near]]
         rows = np.flatnonzero(new & (ordinal == day))
-        _collect(vectors, rows, np.concatenate([dated[lo:hi], undated]), threshold, found)
+        _collect(vectors, rows, np.concatenate([near, undated]), threshold, found)
     rows = np.flatnonzero(new & (ordinal < 0))
     for start in range(0, len(rows), 512):
         _collect(vectors, rows[start : start + 512], np.arange(len(vectors)), threshold, found)
@@ -312,7 +381,7 @@ def find_copies(
     new = np.ones(len(articles), dtype=bool) if new is None else np.asarray(new, dtype=bool)
     days = [parse_day(a.published) for a in articles]
     if signatures is None:
-        signatures = np.stack([minhash(shingle_hashes(a.text, options.shingle), options) for a in articles])
+        signatures = signatures_of([a.text for a in articles], options)
     candidates = dict.fromkeys(lsh_pairs(signatures, new, options))
     if vectors is not None and len(articles):
         candidates.update(window_pairs(vectors, days, new, options.rewrite_cosine, options.max_days))
@@ -332,8 +401,12 @@ def find_copies(
 
 
 def signature_key(options: DedupeOptions) -> str:
-    """Name under which MinHash signatures are cached in the store's embedding table."""
-    return f"minhash-w{options.shingle}-p{options.num_perm}-s{options.seed}"
+    """Name under which MinHash signatures are cached in the store's embedding table.
+
+    "minhash2": shingles are hashed by `word_hashes`, not crc32 as before, so older cached signatures
+    (key "minhash-…") are not comparable and are left unread.
+    """
+    return f"minhash2-w{options.shingle}-p{options.num_perm}-s{options.seed}"
 
 
 def update_copies(
@@ -345,11 +418,8 @@ def update_copies(
     options = options or DedupeOptions()
     key = signature_key(options)
     cached = store.get_embeddings(key)
-    fresh = {
-        a.id: minhash(shingle_hashes(a.text, options.shingle), options)
-        for a in articles
-        if a.id not in cached
-    }
+    missing = [a for a in articles if a.id not in cached]
+    fresh = dict(zip([a.id for a in missing], signatures_of([a.text for a in missing], options), strict=True))
     if fresh:
         store.put_embeddings(key, {k: v.view(np.float32) for k, v in fresh.items()})
     signatures = np.stack([fresh[a.id] if a.id in fresh else cached[a.id].view(np.uint32) for a in articles])
