@@ -27,7 +27,7 @@ _NUMBER = re.compile(
 )
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 NEGATIONS = re.compile(
-    r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|denied|denies|deny|refused|false|fake"
+    r"\b(not|no|never|none|nobody|nothing|neither|nor|cannot|denied|denies|deny|false|fake"
     r"|untrue)\b|n't\b",
     re.I,
 )

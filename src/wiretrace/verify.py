@@ -288,9 +288,14 @@ def apply_checks(claim: str, sentence: str, p: dict[str, float], notes: list[str
     if checks.mentions_allegation(sentence) and not checks.mentions_allegation(claim) and e > n:
         n, e = n + e * 0.8, e * 0.2
         notes.append("reports an allegation or rumour, does not assert it")
-    if checks.overlap(claim, sentence) >= 0.6 and checks.negated(claim) != checks.negated(sentence) and e > c:
-        e, c = c, max(e, 0.55)
+    share = checks.overlap(claim, sentence)
+    if share >= 0.6 and checks.negated(claim) != checks.negated(sentence):
+        e, c = min(e, c), max(e, c, 0.6)
         notes.append("negation differs")
+    elif share >= 0.85 and agreement is not False and not checks.mentions_allegation(sentence) and c < 0.5:
+        # The evidence states the claim in (nearly) its own words: small NLI models under-call this.
+        e = max(e, 0.6)
+        notes.append("states the claim in its own words")
     total = e + n + c
     return {"entailment": e / total, "neutral": n / total, "contradiction": c / total}
 

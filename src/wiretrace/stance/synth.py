@@ -76,6 +76,12 @@ _LEADING_ADVERBIAL = re.compile(
     r"^(?:On|In|At|After|Before|During|Last|This|Earlier|Later|Meanwhile|However|Still|Yet)\b[^,]{0,45}, "
 )
 _PARENTHETICAL = re.compile(r"(?:, (?:who|which|whose|where) [^,]{3,80},| \([^)]{1,80}\)| [—–-]{1,2} [^—–]{3,80} [—–-]{1,2})")
+_ABBREVIATION_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr|Prof|[A-Z])\.$")
+_LEADING_CLAUSE = re.compile(r"^(?:When|As|While|Although|Though|Because|Since|After|Before|Once)\b[^,]{3,80}, ")
+_ADVERB = re.compile(r"\b(?!(?:only|nearly|early|likely|hardly|barely|reportedly|allegedly|apparently|"
+                     r"possibly|probably|supposedly|family|daily|weekly|monthly|yearly|rally|ally|"
+                     r"Italy|July|reply|supply|apply|fly|belly|bully|jolly|holly|silly|lily)\b)"
+                     r"[a-z]{3,}ly ")
 _TRAILING_CLAUSE = re.compile(r", (?:and|but|while|as|saying|adding|including|which|who|where|although|though)\b.*$")
 
 
@@ -130,8 +136,19 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for para in paragraphs:
         parts = re.split(r"(?:(?<=[.!?])|(?<=[.!?][”\"’]))\s+(?=[“\"A-Z])", para)
-        out.extend(" ".join(p.split()) for p in parts if p.strip())
+        out.extend(_merge_abbreviations([" ".join(p.split()) for p in parts if p.strip()]))
     return out
+
+
+def _merge_abbreviations(parts: list[str]) -> list[str]:
+    """Glue back splits made after "Mr." or "U.S." (the regex cannot tell them from sentence ends)."""
+    merged: list[str] = []
+    for part in parts:
+        if merged and _ABBREVIATION_END.search(merged[-1]):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged
 
 
 def read_articles(text_dir: Path) -> list[list[str]]:
@@ -256,7 +273,10 @@ def compress(sentence: str, rng: random.Random) -> str | None:
     Only deletions that keep the remaining content asserted by the sentence are used: conditions
     ("if", "unless") are never dropped because that would change what is claimed.
     """
-    steps = [_drop_attribution, _drop_parenthetical, _drop_leading_adverbial, _drop_trailing_clause]
+    steps = [
+        _drop_attribution, _drop_parenthetical, _drop_leading_adverbial, _drop_trailing_clause,
+        _drop_leading_clause, _drop_adverb,
+    ]
     rng.shuffle(steps)
     out = sentence
     for step in steps[: rng.choice((1, 2, 2, 3))]:
@@ -284,6 +304,16 @@ def _drop_parenthetical(s: str) -> str | None:
 def _drop_leading_adverbial(s: str) -> str | None:
     m = _LEADING_ADVERBIAL.match(s)
     return _capitalize(s[m.end() :]) if m else None
+
+
+def _drop_leading_clause(s: str) -> str | None:
+    m = _LEADING_CLAUSE.match(s)
+    return _capitalize(s[m.end() :]) if m else None
+
+
+def _drop_adverb(s: str) -> str | None:
+    m = _ADVERB.search(s)
+    return s[: m.start()] + s[m.end() :] if m else None
 
 
 def _drop_trailing_clause(s: str) -> str | None:
@@ -331,8 +361,12 @@ def entity_pool(sentences: Iterable[Sentence]) -> dict[str, list[str]]:
 
 
 def _contradict(sent: Sentence, pool: dict[str, list[str]], rng: random.Random) -> tuple[str, str] | None:
-    kinds = ["number", "entity", "negation", "speaker", "date"]
-    rng.shuffle(kinds)
+    rare, common = ["number", "speaker", "date"], ["entity", "negation"]
+    rng.shuffle(rare)
+    rng.shuffle(common)
+    # Entity swaps and negations apply to almost any sentence; trying the rarer kinds first keeps the mix
+    # closer to what real distortions look like (changed figures, misattributed quotes, wrong dates).
+    kinds = rare + common
     base = sent
     if rng.random() < 0.4:
         short = compress(sent.text, rng)
@@ -354,11 +388,10 @@ def _contradict(sent: Sentence, pool: dict[str, list[str]], rng: random.Random) 
 def _neutral(
     art: list[Sentence], idx: int, window: int, others: list[list[Sentence]], rng: random.Random
 ) -> tuple[str, str] | None:
+    hedged = remove_hedge(art[idx].text)
+    if hedged and hedged != art[idx].text:
+        return hedged, "hedge_removed"
     roll = rng.random()
-    if roll < 0.3:
-        hedged = remove_hedge(art[idx].text)
-        if hedged and hedged != art[idx].text:
-            return hedged, "hedge_removed"
     far = [j for j in range(len(art)) if abs(j - idx) > max(2, window)]
     if roll < 0.75 and far:
         return art[rng.choice(far)].text, "same_article"
@@ -367,30 +400,46 @@ def _neutral(
 
 
 def build_pairs(tagged: list[list[Sentence]], options: SynthOptions) -> list[SynthPair]:
-    """Build about ``options.n_pairs`` balanced pairs from entity-tagged articles."""
+    """Build about ``options.n_pairs`` pairs, balanced over labels, from entity-tagged articles.
+
+    Each candidate sentence is tried as the premise of one pair per label (as in SNLI, where one premise
+    gets an entailed, a neutral and a contradicted hypothesis), so the model has to compare the two texts
+    rather than judge the hypothesis alone. Labels are capped at a third of the total each.
+    """
     rng = random.Random(options.seed)
     candidates = [(a, i) for a, art in enumerate(tagged) for i, s in enumerate(art) if is_candidate(s.text, options)]
     rng.shuffle(candidates)
     pools = [entity_pool(art) for art in tagged]
+    quota = {lab: options.n_pairs // 3 + (1 if k < options.n_pairs % 3 else 0) for k, lab in enumerate(LABELS)}
     pairs: list[SynthPair] = []
-    for n, (a, i) in enumerate(candidates):
-        if len(pairs) >= options.n_pairs:
+    for a, i in candidates:
+        if not any(quota.values()):
             break
         art = tagged[a]
         window = 1 if (rng.random() < options.context_prob and i + 1 < len(art)) else 0
         premise = " ".join(s.text for s in art[i : i + 1 + window])
-        label = LABELS[n % 3]
-        if label == "entailment":
-            hyp = compress(art[i].text, rng)
-            made = (hyp, "compression") if hyp else None
-        elif label == "contradiction":
-            made = _contradict(art[i], pools[a], rng)
-        else:
-            made = _neutral(art, i, window, tagged, rng)
-        if made and made[0].strip() and made[0] != premise:
-            pairs.append(SynthPair(premise, made[0], label, made[1]))
+        made = {
+            "entailment": _entail(art, i, window, rng),
+            "contradiction": _contradict(art[i], pools[a], rng),
+            "neutral": _neutral(art, i, window, tagged, rng),
+        }
+        for label in LABELS:
+            hyp = made[label]
+            if quota[label] and hyp and hyp[0].strip() and hyp[0] != premise:
+                pairs.append(SynthPair(premise, hyp[0], label, hyp[1]))
+                quota[label] -= 1
     logger.info("built %d synthetic pairs from %d candidate sentences", len(pairs), len(candidates))
     return pairs
+
+
+def _entail(art: list[Sentence], idx: int, window: int, rng: random.Random) -> tuple[str, str] | None:
+    short = compress(art[idx].text, rng)
+    if short:
+        return short, "compression"
+    if window and rng.random() < 0.5:
+        # The premise holds two sentences: the second one alone is entailed (extra context must not hurt).
+        return art[idx + 1].text, "extract"
+    return None
 
 
 def build_from_dir(text_dir: Path, options: SynthOptions) -> list[SynthPair]:
