@@ -52,10 +52,7 @@ def build_store(path: str, size: int, pool: list[Article], vectors: np.ndarray, 
     batch_articles, batch_vectors = [], {}
     for i in range(size):
         base = i % len(pool)
-        if i < len(pool):
-            text = pool[i].text
-        else:
-            text = "\n\n".join(rng.sample(sentences, 18))
+        text = pool[i].text if i < len(pool) else "\n\n".join(rng.sample(sentences, 18))
         article = Article(id=f"k{i:07d}", text=text, title=pool[base].title, outlet=f"outlet{i % 40}",
                           published=f"2016-{1 + i % 12:02d}-{1 + i % 28:02d}")
         batch_articles.append(article)

@@ -121,6 +121,8 @@ def main() -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--limit", type=int, default=0, help="only the first N claims of each file")
     parser.add_argument("--model", help="another stance ONNX model file")
+    parser.add_argument("--stance-threshold", type=float, default=CheckOptions.stance_threshold)
+    parser.add_argument("--min-relevance", type=float, default=CheckOptions.min_relevance)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -129,7 +131,7 @@ def main() -> int:
 
     model = load_stance_model(args.model)
     embedder = MiniLMEmbedder()
-    options = CheckOptions()
+    options = CheckOptions(stance_threshold=args.stance_threshold, min_relevance=args.min_relevance)
     report = {}
     for path in args.files:
         items = load(path)[: args.limit or None]

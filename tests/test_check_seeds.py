@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import seed_article_id
+
 from wiretrace.cli import main
 from wiretrace.errors import UsageError
 from wiretrace.verify import Checker

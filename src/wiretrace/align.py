@@ -50,6 +50,7 @@ class AlignOptions:
         contradict: contradiction probability that makes a mention `contradict`.
         entail: entailment probability that counts as "entails" in one direction.
         min_statement_score: statements less check-worthy than this are left out.
+        related_cosine: groups this similar are read against each other for contradictions.
     """
 
     link_cosine: float = 0.72
@@ -59,6 +60,7 @@ class AlignOptions:
     contradict: float = 0.55
     entail: float = 0.5
     min_statement_score: float = 0.4
+    related_cosine: float = 0.5
 
 
 @dataclass
@@ -439,6 +441,7 @@ def align_claims(
                 "agree" if effective_date(m) == effective_date(rep) else "partial")
         groups.append(_make_group(members, rep))
     discrepancies = [d for g in groups for d in find_discrepancies(g)]
+    discrepancies += contradictions_between(groups, embedder, model, options)
     groups.sort(key=lambda g: (-len(g.articles), -g.independent_sources, g.mentions[0].claim.start, g.id))
     return groups, discrepancies
 
@@ -509,3 +512,42 @@ def _figure_sentence(m: Mention) -> str:
 def effective_date(m: Mention) -> str | None:
     """The date a figure holds for: its own `as_of`, else its article's publication date."""
     return m.claim.as_of or m.article.published
+
+
+def contradictions_between(
+    groups: Sequence[ClaimGroup], embedder: Any, model: Any, options: AlignOptions, max_pairs: int = 200
+) -> list[Discrepancy]:
+    """`fact` discrepancies between claim groups that talk about the same thing but did not align.
+
+    A denial rarely shares enough wording with the claim it denies to be grouped with it ("no risk to
+    drinking water" / "ammonia reached the drinking water supply"), so related groups from different
+    sources are read against each other by the stance model.
+    """
+    textual = [g for g in groups if g.kind != "figure"]
+    if len(textual) < 2:
+        return []
+    vectors = embedder.embed([g.text for g in textual])
+    sims = vectors @ vectors.T
+    candidates = []
+    for i in range(len(textual)):
+        for j in range(i + 1, len(textual)):
+            if sims[i, j] >= options.related_cosine and not (
+                {m.source for m in textual[i].mentions} & {m.source for m in textual[j].mentions}
+                and len({m.source for m in textual[i].mentions} | {m.source for m in textual[j].mentions}) == 1
+            ):
+                candidates.append((-float(sims[i, j]), i, j))
+    candidates = sorted(candidates)[:max_pairs]
+    if not candidates:
+        return []
+    pairs = [(textual[i].text, textual[j].text) for _, i, j in candidates]
+    pairs += [(b, a) for a, b in pairs]
+    probs = model.predict_batch(pairs)
+    c = list(model.labels).index("contradiction")
+    found = []
+    for k, (_, i, j) in enumerate(candidates):
+        score = max(float(probs[k][c]), float(probs[len(candidates) + k][c]))
+        a, b = textual[i].mentions[0], textual[j].mentions[0]
+        if score >= options.contradict and a.source != b.source:
+            found.append(Discrepancy("fact", textual[i].id, [a, b],
+                                     f"{b.outlet} contradicts {a.outlet} (stance model, p={score:.2f})"))
+    return found
