@@ -28,7 +28,7 @@ CASES = [
     ("Boris Bondarev denounced the war", "supported", {"003"}),
     ("Putin has cancer", "not-enough-evidence", set()),
     ("Russian officials are free to resign whenever they want", "not-enough-evidence", set()),
-    ("Ukraine retook ten Russian positions near Bakhmut", "not-enough-evidence", set()),
+    ("Ukraine retook ten Russian positions near Bakhmut", "supported", {"000"}),
     ("Putin decreed that contract servicemen cannot resign after their contracts expire", "supported", {"001"}),
     ("The Kremlin restricted foreign travel for high-ranking officials", "supported", {"001"}),
 ]

@@ -19,6 +19,7 @@ import numpy as np
 
 from wiretrace import checks
 from wiretrace.errors import UsageError
+from wiretrace.hedges import find_hedges
 from wiretrace.models import Article, SentenceHit
 from wiretrace.sentences import split_sentences
 from wiretrace.store import Store
@@ -49,8 +50,8 @@ class CheckOptions:
     dense_articles: int = 6
     rerank_candidates: int = 24
     rerank_top: int = 8
-    min_relevance: float = 0.35
-    stance_threshold: float = 0.5
+    min_relevance: float = 0.25
+    stance_threshold: float = 0.4
 
 
 @dataclass
@@ -285,6 +286,9 @@ def apply_checks(claim: str, sentence: str, p: dict[str, float], notes: list[str
     elif agreement is True and e < c:
         e, c = max(e, 0.5), min(c, 0.2)
         notes.append("numbers agree")
+    if _conditional(sentence) and not _conditional(claim) and e > n:
+        n, e = n + e * 0.8, e * 0.2
+        notes.append("says what would happen if, not what happened")
     if checks.mentions_allegation(sentence) and not checks.mentions_allegation(claim) and e > n:
         n, e = n + e * 0.8, e * 0.2
         notes.append("reports an allegation or rumour, does not assert it")
@@ -298,6 +302,10 @@ def apply_checks(claim: str, sentence: str, p: dict[str, float], notes: list[str
         notes.append("states the claim in its own words")
     total = e + n + c
     return {"entailment": e / total, "neutral": n / total, "contradiction": c / total}
+
+
+def _conditional(text: str) -> bool:
+    return "conditional" in find_hedges(text)
 
 
 def _stance_of(p: dict[str, float], threshold: float) -> tuple[str, float]:
@@ -323,7 +331,7 @@ def decide(claim: str, evidence: list[Evidence]) -> Verdict:
             side[item.source] = max(side.get(item.source, 0.0), item.score)
     s = 1 - math.prod(1 - v for v in support.values())
     r = 1 - math.prod(1 - v for v in refute.values())
-    if support and refute and min(s, r) >= 0.5 * max(s, r):
+    if support and refute and min(s, r) >= 0.8 * max(s, r):
         verdict, confidence = "disputed", min(s, r) / max(s, r) * 0.5 + 0.4
     elif s > r:
         verdict, confidence = "supported", s * (1 - r * 0.5)
