@@ -65,3 +65,14 @@ def test_overlap_counts_content_words():
     assert checks.overlap("Putin banned officials", "Putin banned Kremlin officials from resigning") == 1.0
     assert checks.overlap("Putin banned officials", "The weather is nice") == 0.0
     assert checks.overlap("the of and", "anything") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [("over 100 officers", "115 officers", True), ("at least 2 cases", "5 cases", True),
+     ("over 100 officers", "90 officers", False), ("up to 500 shells", "400 shells", True),
+     ("up to 500 shells", "600 shells", False)],
+)
+def test_bounds_are_compatible_with_values_inside_them(a, b, expected):
+    x, y = checks.find_numbers(a)[0], checks.find_numbers(b)[0]
+    assert checks.numbers_compatible(x, y) is expected

@@ -25,6 +25,8 @@ _NUMBER = re.compile(
     r"|\b(" + "|".join(_WORD_NUMBERS) + r")\b",
     re.I,
 )
+_MIN_BOUND = re.compile(r"\b(more than|over|at least|upwards of)\s*$", re.I)
+_MAX_BOUND = re.compile(r"\b(up to|under|fewer than|less than|at most)\s*$", re.I)
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 NEGATIONS = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|cannot|denied|denies|deny|false|fake"
@@ -52,6 +54,7 @@ class Number:
     approximate: bool
     start: int
     end: int
+    bound: str | None = None  # "min" for "over/at least N", "max" for "under/up to N"
 
 
 def find_numbers(text: str, skip_years: bool = True) -> list[Number]:
@@ -65,8 +68,10 @@ def find_numbers(text: str, skip_years: bool = True) -> list[Number]:
             if skip_years and _YEAR.match(digits) and not match.group(2):
                 continue
             value = float(digits) * _SCALE.get((match.group(2) or "").lower(), 1.0)
-        approx = bool(_APPROX.search(text[max(0, match.start() - 25) : match.start()]))
-        found.append(Number(value, approx or bool(match.group(2)), match.start(), match.end()))
+        before = text[max(0, match.start() - 25) : match.start()]
+        approx = bool(_APPROX.search(before))
+        bound = "min" if _MIN_BOUND.search(before) else "max" if _MAX_BOUND.search(before) else None
+        found.append(Number(value, approx or bool(match.group(2)), match.start(), match.end(), bound))
     return found
 
 
@@ -74,6 +79,11 @@ def numbers_compatible(a: Number, b: Number) -> bool:
     """Whether two mentions can be the same quantity: equal, or within rounding of an approximate one."""
     if a.value == b.value:
         return True
+    for bounded, other in ((a, b), (b, a)):
+        if bounded.bound == "min" and other.bound is None and other.value > bounded.value:
+            return True
+        if bounded.bound == "max" and other.bound is None and other.value < bounded.value:
+            return True
     if not (a.approximate or b.approximate):
         return False
     big = max(abs(a.value), abs(b.value))

@@ -331,7 +331,7 @@ def decide(claim: str, evidence: list[Evidence]) -> Verdict:
             side[item.source] = max(side.get(item.source, 0.0), item.score)
     s = 1 - math.prod(1 - v for v in support.values())
     r = 1 - math.prod(1 - v for v in refute.values())
-    if support and refute and min(s, r) >= 0.8 * max(s, r):
+    if support and refute and min(s, r) >= 0.5 * max(s, r):
         verdict, confidence = "disputed", min(s, r) / max(s, r) * 0.5 + 0.4
     elif s > r:
         verdict, confidence = "supported", s * (1 - r * 0.5)

@@ -42,6 +42,8 @@ class DemoResult:
     copies: list[CopyLink] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     planted: list[dict[str, str]] = field(default_factory=list)
+    discrepancies: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self, key: str) -> dict[str, int]:
         """Articles per value of one summary field (`format`, `outlet`, `published`), '-' for missing."""
@@ -61,6 +63,8 @@ class DemoResult:
             "claims": {"total": len(self.claims), "by_kind": dict(Counter(c.kind for c in self.claims)),
                        "items": [c.to_dict() for c in self.claims]},
             "planted": self.planted,
+            "discrepancies": self.discrepancies,
+            "checks": self.checks,
         }
 
     def to_text(self) -> str:
@@ -77,6 +81,12 @@ class DemoResult:
         lines += [f"  {a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:22]:22}  {a['title'] or ''}"
                   for a in self.articles]
         lines += self._stories_text() + self._copies_text() + self._claims_text()
+        if self.discrepancies:
+            lines += ["", f"Discrepancies in the largest story ({len(self.discrepancies)}), from its dossier:"]
+            lines += [f"  [{d['type']}] {d['detail']}" for d in self.discrepancies]
+        if self.checks:
+            lines += ["", "Checking claims against the store:"]
+            lines += [f"  {c['verdict'].upper():20} ({c['confidence']:.2f})  {c['claim']}" for c in self.checks]
         if self.planted:
             lines += ["", "Planted in this corpus (see wiretrace/demo/expected.json):"]
             lines += [f"  - {p['kind']}: {p['what']}" for p in self.planted]
@@ -162,6 +172,30 @@ def _summaries(articles: list[Article], root: Path) -> list[dict[str, Any]]:
     return [{**a.summary(), "format": a.format, "path": _relative(a.path, root)} for a in articles]
 
 
+DEMO_CLAIMS = (
+    "About 1,200 residents were evacuated after the Carrowby blast",
+    "The Carrowby blast was caused by a faulty pressure valve",
+    "The Skarra Island ferry was cancelled",
+)
+
+
+def _discrepancies(store: Any, stories: list[Story]) -> list[dict[str, Any]]:
+    """The largest story's dossier discrepancies (cross-check stage)."""
+    if not stories:
+        return []
+    from wiretrace.dossier import build_dossier
+
+    return build_dossier(store, stories[0].id).to_dict()["discrepancies"]
+
+
+def _checks(store: Any) -> list[dict[str, Any]]:
+    """A few claims checked against the demo store (check stage)."""
+    from wiretrace.verify import Checker
+
+    checker = Checker(store)
+    return [checker.check(claim).to_dict() for claim in DEMO_CLAIMS]
+
+
 def run_demo(keep: str | None = None) -> DemoResult:
     """Ingest the bundled corpus into a temporary store (or the store file `keep`) and summarise it.
 
@@ -179,10 +213,11 @@ def run_demo(keep: str | None = None) -> DemoResult:
         store = open_store(keep or str(Path(tmp) / "demo.db"))
         try:
             report = ingest(store, [str(corpus)])
+            stories = store.get_stories()
             return DemoResult(
                 db=keep, report=report, articles=_summaries(store.list_articles(), Path(corpus)),
-                stories=store.get_stories(), copies=store.get_copies(), claims=store.get_claims(),
-                planted=_planted(),
+                stories=stories, copies=store.get_copies(), claims=store.get_claims(),
+                planted=_planted(), discrepancies=_discrepancies(store, stories), checks=_checks(store),
             )
         finally:
             store.close()
