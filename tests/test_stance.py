@@ -1,11 +1,11 @@
 import json
-import os
 import random
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import shared_path
 
 from wiretrace.stance import synth
 from wiretrace.stance.model import (
@@ -20,17 +20,6 @@ from wiretrace.stance.model import (
 )
 from wiretrace.stance.synth import Sentence
 from wiretrace.stance.train import fit_temperature, length_bucketed_batches
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-def shared_or_skip(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} missing: CI must provide ../shared")
-        pytest.skip(f"{path} not available")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -281,7 +270,7 @@ def test_build_pairs_is_deterministic_and_labelled():
 
 
 def test_synthetic_pairs_from_real_articles(tmp_path):
-    src = shared_or_skip("corpus", "polnear", "dev", "text")
+    src = shared_path("corpus", "polnear", "dev", "text")
     for f in sorted(src.glob("*.txt"))[:4]:
         shutil.copyfile(f, tmp_path / f.name)
     pairs = synth.build_from_dir(tmp_path, synth.SynthOptions(n_pairs=30, seed=1))
@@ -290,7 +279,7 @@ def test_synthetic_pairs_from_real_articles(tmp_path):
 
 
 def test_accuracy_floor_on_nli_dev_sample(model):
-    path = shared_or_skip("nli", "dev", "mnli_dev_matched_gold.jsonl")
+    path = shared_path("nli", "dev", "mnli_dev_matched_gold.jsonl")
     rows = [json.loads(line) for line in path.read_text().splitlines()[:300]]
     probs = model.predict_batch([(r["premise"], r["hypothesis"]) for r in rows])
     acc = float(np.mean([LABELS[i] == r["label"] for i, r in zip(probs.argmax(1), rows, strict=True)]))
