@@ -40,6 +40,7 @@ class CheckOptions:
         dense_articles: articles taken from the dense (embedding) search.
         rerank_candidates: fused candidates embedded by the reranker (the main cost of a check).
         rerank_top: best sentences judged by the stance model.
+        max_query_terms: words of the claim sent to full-text search (the longest, usually the rarest).
         min_relevance: cosine below which a sentence is not about the claim at all.
         stance_threshold: probability a side needs for a sentence to support or refute.
     """
@@ -48,8 +49,9 @@ class CheckOptions:
     since: str | None = None
     bm25_candidates: int = 30
     dense_articles: int = 6
-    rerank_candidates: int = 24
+    rerank_candidates: int = 16
     rerank_top: int = 8
+    max_query_terms: int = 6
     min_relevance: float = 0.25
     stance_threshold: float = 0.4
 
@@ -105,6 +107,16 @@ def validate_claim(claim: str) -> str:
     if len(text) > MAX_CLAIM_CHARS:
         raise UsageError(f"the claim is {len(text):,} characters; the limit is {MAX_CLAIM_CHARS:,} (one or two sentences)")
     return text
+
+
+def query_terms(claim: str, limit: int) -> list[str]:
+    """The claim's most distinctive words for full-text search.
+
+    An OR query scores every sentence that holds any term, so common words make it slow on large
+    stores; long words are usually the rare, telling ones.
+    """
+    words = sorted(checks.content_words(claim), key=lambda w: (-len(w), w)) or claim.lower().split()
+    return sorted(words[:limit])
 
 
 # -- indexing (a pipeline stage) ----------------------------------------------------------------------
@@ -189,7 +201,7 @@ class Checker:
     def retrieve(self, claim: str, claim_vector: np.ndarray, options: CheckOptions) -> list[SentenceHit]:
         """Candidate sentences: BM25 hits fused with the best sentences of the densest articles."""
         allowed = self.allowed_articles(options)
-        terms = sorted(checks.content_words(claim)) or claim.lower().split()
+        terms = query_terms(claim, options.max_query_terms)
         bm25 = self.store.search_sentences(terms, options.bm25_candidates, allowed)
         matrix, ids = self._dense_index()
         dense_articles: list[str] = []
