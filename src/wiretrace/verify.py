@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from wiretrace import checks
-from wiretrace.errors import UsageError
+from wiretrace.errors import NotFound, UsageError
 from wiretrace.hedges import find_hedges
 from wiretrace.models import Article, SentenceHit
 from wiretrace.sentences import split_sentences
@@ -188,10 +188,12 @@ class Checker:
         """Articles evidence may come from under --story/--since, or None for all."""
         allowed: set[str] | None = None
         if options.story:
-            story = next((s for s in self.store.get_stories() if s.id == options.story or s.id.startswith(options.story)), None)
-            if story is None:
-                raise UsageError(f"no story {options.story!r}; list them with: wiretrace stories")
-            allowed = set(story.articles)
+            from wiretrace.dossier import find_story
+
+            try:
+                allowed = set(find_story(self.store, options.story).articles)
+            except NotFound as exc:  # a bad --story is the caller's mistake, reported as a usage error
+                raise UsageError(str(exc)) from exc
         if options.since:
             since = _parse_date(options.since)
             dated = {a.id for a in self.store.list_articles() if a.published and a.published >= since}
