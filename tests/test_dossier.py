@@ -58,8 +58,6 @@ def test_dropped_hedge_is_a_hedge_discrepancy(demo):
     assert any(ids["gazette"] in d["articles"] and "likely" in d["detail"] for d in found)
 
 
-@pytest.mark.xfail(strict=True, reason="the shipped stance model reads 'no risk to drinking water' vs 'ammonia reached "
-                   "the drinking water supply' as neutral (p_contradiction 0.17); a stronger model is issue 11's work")
 def test_contradicted_claim_is_flagged(demo):
     _, ids, dossier = demo
     pair = {ids["c9-news"]} | copies_of(ids, "mpa-wire")

@@ -134,7 +134,7 @@ def collect_mentions(
     """Mentions worth aligning: quotes, figures, and check-worthy statements, in article order."""
     mentions = []
     for article in articles:
-        outlet = article.outlet or (article.title or article.id)[:40]
+        outlet = article.source_name
         for claim in claims.get(article.id, []):
             if claim.kind == "statement" and claim.score < options.min_statement_score:
                 continue
@@ -515,13 +515,16 @@ def effective_date(m: Mention) -> str | None:
 
 
 def contradictions_between(
-    groups: Sequence[ClaimGroup], embedder: Any, model: Any, options: AlignOptions, max_pairs: int = 200
+    groups: Sequence[ClaimGroup], embedder: Any, model: Any, options: AlignOptions, max_pairs: int = 200,
+    max_readings: int = 6,
 ) -> list[Discrepancy]:
     """`fact` discrepancies between claim groups that talk about the same thing but did not align.
 
     A denial rarely shares enough wording with the claim it denies to be grouped with it ("no risk to
     drinking water" / "ammonia reached the drinking water supply"), so related groups from different
-    sources are read against each other by the stance model.
+    sources are read against each other by the stance model: whole, and clause by clause with the
+    reporting frame removed (`checks.clauses`), because a denial is often one clause of a longer
+    statement. The two mentions shown come from different sources.
     """
     textual = [g for g in groups if g.kind != "figure"]
     if len(textual) < 2:
@@ -539,15 +542,28 @@ def contradictions_between(
     candidates = sorted(candidates)[:max_pairs]
     if not candidates:
         return []
-    pairs = [(textual[i].text, textual[j].text) for _, i, j in candidates]
-    pairs += [(b, a) for a, b in pairs]
+    # Each group pair is read whole and clause by clause (frames removed), both directions; a pair's
+    # score is its strongest contradiction.
+    units = {k: checks.clauses(g.text) for k, g in enumerate(textual)}
+    pairs: list[tuple[str, str]] = []
+    owner: list[int] = []
+    for n, (_, i, j) in enumerate(candidates):
+        whole = (textual[i].text, textual[j].text)
+        readings = [whole] + [(a, b) for a in units[i] for b in units[j] if (a, b) != whole]
+        for a, b in readings[:max_readings]:
+            pairs += [(a, b), (b, a)]
+            owner += [n, n]
     probs = model.predict_batch(pairs)
     c = list(model.labels).index("contradiction")
+    best = [0.0] * len(candidates)
+    for k, n in enumerate(owner):
+        best[n] = max(best[n], float(probs[k][c]))
     found = []
-    for k, (_, i, j) in enumerate(candidates):
-        score = max(float(probs[k][c]), float(probs[len(candidates) + k][c]))
-        a, b = textual[i].mentions[0], textual[j].mentions[0]
-        if score >= options.contradict and a.source != b.source:
+    for n, (_, i, j) in enumerate(candidates):
+        score = best[n]
+        apart = [(a, b) for a in textual[i].mentions for b in textual[j].mentions if a.source != b.source]
+        if score >= options.contradict and apart:
+            a, b = apart[0]
             found.append(Discrepancy("fact", textual[i].id, [a, b],
                                      f"{b.outlet} contradicts {a.outlet} (stance model, p={score:.2f})"))
     return found

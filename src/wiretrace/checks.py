@@ -140,3 +140,29 @@ def capitalized_names(text: str) -> set[str]:
     for match in re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)", text):
         names.update(part.lower() for part in match.group(1).split())
     return names
+
+
+_SPEECH = r"(?:said|says|told(?:\s+\w+){0,2}|added|stated|reported|announced|claimed|insisted|warned|confirmed)"
+_TRAILING_FRAME = re.compile(
+    r",\s+[^,]{1,90}?\b" + _SPEECH + r"\b[^,]{0,60}(?:,\s+(?:citing|quoting)\b[^,]{0,90})?[.!?\"”]*\s*$", re.I)
+_LEADING_FRAME = re.compile(r"^(?:[^\"“,]{1,40},\s+)?[^\"“,]{1,120}?\b" + _SPEECH + r"\s+(?:that\s+)?", re.I)
+_CLAUSE_BREAK = re.compile(r",?\s+and\s+that\s+|;\s+|,\s+but\s+", re.I)
+
+
+def clauses(text: str, min_words: int = 3) -> list[str]:
+    """The asserted clauses of a reported statement, without the reporting frame.
+
+    "X said air levels were falling and that there was "no risk to drinking water."" asserts two
+    things; read whole, the second is diluted by the first and by the frame, and a stance model misses
+    that another outlet's "ammonia reached the drinking water supply" contradicts it. Only a frame at
+    the start or end is removed and only "and that" / ";" / ", but" split, so a clause is never cut
+    inside its own subject or object.
+    """
+    body = _TRAILING_FRAME.sub("", text.strip())
+    body = _LEADING_FRAME.sub("", body, count=1)
+    parts = []
+    for piece in _CLAUSE_BREAK.split(body):
+        piece = re.sub(r"[\"“”]", "", piece).strip(" ,.;:")
+        if len(piece.split()) >= min_words:
+            parts.append(piece[0].upper() + piece[1:] + ".")
+    return parts or [text]

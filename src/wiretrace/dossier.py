@@ -97,7 +97,7 @@ def build_dossier(
         provenance=trace_provenance(shown),
         figures=track_figures(articles, claims),
         timeline=build_timeline(articles, claims),
-        outlets={a.id: a.outlet or (a.title or a.id)[:40] for a in articles},
+        outlets={a.id: a.source_name for a in articles},
     )
 
 

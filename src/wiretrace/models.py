@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,19 @@ class Article:
     words: int = 0
     path: str | None = None
     format: str | None = None
+
+    @property
+    def source_name(self) -> str:
+        """Who published it, for display: the outlet, else the URL's host, else the article id.
+
+        Never the title: a title shown where an outlet is expected reads as a publisher's name.
+        """
+        if self.outlet:
+            return self.outlet
+        host = urlsplit(self.url).hostname if self.url else None
+        if host:
+            return host.removeprefix("www.")
+        return f"unknown outlet ({self.id[:8]})"
 
     def summary(self) -> dict[str, Any]:
         """The fields of the `articles --json` contract."""

@@ -249,7 +249,7 @@ class Checker:
         evidence = judge(claim, ranked, self.stance_model, options)
         for item in evidence:
             article = self._article(item.article)
-            item.outlet = article.outlet or _fallback_outlet(article)
+            item.outlet = article.source_name
             item.source = self._source_of(item.article)
             item.source_chain = self._chain(item)
         return decide(claim, evidence)
@@ -379,10 +379,6 @@ def explain(verdict: str, evidence: list[Evidence], support: dict[str, float], r
     notes = sorted({n for e in evidence if e.stance != "neutral" for n in e.notes})
     tail = f" Checks applied: {'; '.join(notes)}." if notes else ""
     return f"{head}: " + "; ".join(parts) + ". Copies of one report count as one source." + tail
-
-
-def _fallback_outlet(article: Article) -> str:
-    return article.title[:60] if article.title else f"article {article.id[:8]}"
 
 
 def _parse_date(value: str) -> str:
