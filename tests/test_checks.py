@@ -76,3 +76,18 @@ def test_overlap_counts_content_words():
 def test_bounds_are_compatible_with_values_inside_them(a, b, expected):
     x, y = checks.find_numbers(a)[0], checks.find_numbers(b)[0]
     assert checks.numbers_compatible(x, y) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('Spokesperson Ann Lee said air levels were falling and that there was "no risk to drinking water."',
+     ["Air levels were falling.", "There was no risk to drinking water."]),
+    ("Ammonia reached the town's drinking water supply, the Water Board said on Tuesday afternoon.",
+     ["Ammonia reached the town's drinking water supply."]),
+    ("Earlier in the day, the mayor had told reporters that the fire was under control; two people were hurt.",
+     ["The fire was under control.", "Two people were hurt."]),
+    ("The ban was imposed in May, iStories reported, citing four sources.", ["The ban was imposed in May."]),
+    ("Russia has not declared martial law.", ["Russia has not declared martial law."]),
+    ("He said no.", ["He said no."]),
+])
+def test_clauses_drop_the_reporting_frame_and_split_coordinated_claims(text, expected):
+    assert checks.clauses(text) == expected

@@ -154,3 +154,11 @@ def test_sentence_index_search_and_replace(store):
     assert store.search_sentences(["banned"], 10) == []
     assert store.indexed_articles("v1") == {"b"} and store.indexed_articles("v2") == {"a"}
     assert [h.text for h in store.article_sentences("a")] == ["Nothing here."]
+
+
+def test_source_name_is_outlet_then_host_never_title():
+    from wiretrace.models import Article
+
+    assert Article(id="a1", text="x", outlet="The Moscow Times", title="T").source_name == "The Moscow Times"
+    assert Article(id="a1", text="x", url="https://www.radaronline.com/p/1", title="T").source_name == "radaronline.com"
+    assert Article(id="abcdef123456", text="x", title="Caption").source_name == "unknown outlet (abcdef12)"

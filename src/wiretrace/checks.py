@@ -144,7 +144,7 @@ def capitalized_names(text: str) -> set[str]:
 
 _SPEECH = r"(?:said|says|told(?:\s+\w+){0,2}|added|stated|reported|announced|claimed|insisted|warned|confirmed)"
 _TRAILING_FRAME = re.compile(
-    r",\s+[^,]{1,90}?\b" + _SPEECH + r"\b[^,]{0,60}(?:,\s+(?:citing|quoting)\b[^,]{0,90})?[.!?\"”]*\s*$", re.I)
+    r",\s+[^,]{1,90}?\b" + _SPEECH + r"\b(?:(?!\bthat\b)[^,;]){0,60}(?:,\s+(?:citing|quoting)\b[^,]{0,90})?[.!?\"”]*\s*$", re.I)
 _LEADING_FRAME = re.compile(r"^(?:[^\"“,]{1,40},\s+)?[^\"“,]{1,120}?\b" + _SPEECH + r"\s+(?:that\s+)?", re.I)
 _CLAUSE_BREAK = re.compile(r",?\s+and\s+that\s+|;\s+|,\s+but\s+", re.I)
 
