@@ -23,8 +23,18 @@ CUE_LEMMAS = frozenset(
     " criticize propose post share testify complain boast concede observe remark mention caution"
     " demand read continue lament charge speculate disclose divulge assure blame praise call want seek"
     " condemn endorse imply refuse decline understand portray defend support oppose reject dismiss"
-    " downplay question slam blast attack applaud welcome recommend request criticise tout".split()
+    " downplay question slam blast attack applaud welcome recommend request criticise tout"
+    # PolNeAR counts any expressed stance or message as attributed: discussing, thanking, backing...
+    " discuss talk speak comment repeat echo express articulate answer joke shout yell email plead protest"
+    " mock thank congratulate denounce decry disavow highlight point offer name back prefer intend plan"
+    " unveil promote encourage challenge see release feature focus".split()
+) - frozenset(
+    # Measured on PolNeAR train: as bare cues these mark mostly unannotated private states ("he thinks",
+    # "continues to"); with a "that" clause they still count (`_takes_that_clause`).
+    "think know find maintain".split()
 )
+# Verbs of saying: whatever follows them in their subtree is what was said.
+SPEECH_LEMMAS = frozenset("say tell add write claim state argue insist warn explain announce declare".split())
 # Cues that take what they attribute as an object or infinitive ("condemned the attack", "wants to win").
 VERB_PHRASE_CUES = CUE_LEMMAS - frozenset("say tell add write ask".split())
 # Cues that only count with a clause or quote as content (they are common in other senses).
@@ -34,6 +44,13 @@ REPORT_NOUNS = frozenset(
     "report statement story article analysis memo document study poll survey data estimate figure"
     " release letter filing record account investigation review assessment tally count post tweet"
     " interview publication".split()
+)
+# Nouns that carry their owner's stance or message: "Cruz's refusal to disavow ...".
+STANCE_NOUNS = frozenset(
+    "endorsement support refusal criticism call plan proposal platform pledge promise claim statement remarks"
+    " comment comments view position stance warning argument opinion belief decision announcement praise speech"
+    " message accusation demand denial defense defence attack insistence suggestion assertion vow threat"
+    " response reply answer request appeal".split()
 )
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _DROP_IN_SHORT = frozenset(["relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis", "prep"])
@@ -83,7 +100,8 @@ def find_attributions(
     return found
 
 
-_COLON = re.compile(r"^(?:.{0,120}?\s[-—–]\s+)?([A-Z][\w.’'&]*(?:\s+[A-Z&][\w.’'&]*){0,5}):\s+(?=[“\"A-Z])")
+# No "^": `match(text, pos)` already anchors at pos, and "^" would only match at the text's start.
+_COLON = re.compile(r"(?:.{0,120}?\s[-—–]\s+)?([A-Z][\w.’'&]*(?:\s+[A-Z&][\w.’'&]*){0,5}):\s+(?=[“\"‘'A-Z])")
 
 
 def _colon_attribution(text: str, start: int, end: int) -> Attribution | None:
@@ -114,7 +132,29 @@ def _attribution_at(text: str, base: int, token) -> Attribution | None:
         return None
     if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in CUE_LEMMAS or _takes_that_clause(token)):
         return _verbal(text, base, token)
+    if token.pos_ == "NOUN" and token.lemma_.lower() in STANCE_NOUNS:
+        return _nominal(text, base, token)
     return None
+
+
+def _nominal(text: str, base: int, noun) -> Attribution | None:
+    """`Cruz's refusal to disavow ...`, `Graham's endorsement of Cruz`: a stance noun with its owner.
+
+    Only a possessive owner counts ("the refusal" alone names nobody); the content is what the noun
+    governs (its infinitive, clause or "of"/"for"/"on" phrase).
+    """
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+    if owner is None:
+        return None
+    governed = [c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "prep", "ccomp", "relcl")]
+    if not governed:
+        return None
+    content = _trimmed(text, base, governed[0].left_edge.i, max(c.right_edge.i for c in governed), noun.doc)
+    if not content:
+        return None
+    cue = _tok_span(base, noun)
+    start, end = _trimmed_span(text, base + owner.left_edge.idx, base + owner.idx + len(owner))
+    return Attribution(cue, (Source((start, end), text[start:end], text[start:end]),), content)
 
 
 def _takes_that_clause(verb) -> bool:
@@ -135,7 +175,10 @@ def _adverbial(text: str, base: int, token, cue: Span, obj) -> Attribution | Non
 
 
 def _verbal(text: str, base: int, verb) -> Attribution | None:
-    """`X said Y`, `Y, X said`, `X cited Y as saying`, `..., citing Y`."""
+    """`X said Y`, `Y, X said`, `X cited Y as saying`, `..., citing Y`, `Y was reported by X`."""
+    passive = _passive_agent(text, base, verb)
+    if passive is not None:
+        return passive
     subject = _subject(verb)
     if subject is None and verb.dep_ in ("advcl", "conj", "xcomp") and verb.tag_ == "VBG":
         subject = next((c for c in verb.head.children if c.dep_ in SUBJECT_DEPS), None)
@@ -155,6 +198,22 @@ def _verbal(text: str, base: int, verb) -> Attribution | None:
     if aux:
         cue = (base + aux[0].idx, cue[1])
     return Attribution(cue, tuple(sources), content)
+
+
+def _passive_agent(text: str, base: int, verb) -> Attribution | None:
+    """`The move was first reported by MSNBC`: the agent is the source, the passive subject the content."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    said = next((c for c in verb.children if c.dep_ in ("nsubjpass", "csubjpass")), None)
+    if agent is None or said is None:
+        return None
+    obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return None
+    content = _trimmed(text, base, said.left_edge.i, said.right_edge.i, verb.doc)
+    if not content:
+        return None
+    cue = (base + verb.idx, base + agent.idx + len(agent))
+    return Attribution(cue, (_source(text, base, obj),), content)
 
 
 def _subject(verb):
@@ -207,6 +266,16 @@ def _content(text: str, base: int, verb) -> tuple[Span, ...]:
             return _trimmed(text, base, child.left_edge.i, child.right_edge.i, verb.doc)
     if verb.lemma_ in VERB_PHRASE_CUES and any(c.dep_ in ("dobj", "xcomp", "oprd") for c in verb.children):
         return _trimmed(text, base, verb.i + 1, verb.right_edge.i, verb.doc)
+    if verb.lemma_ in SPEECH_LEMMAS:
+        # The small parser often files what follows "said" as xcomp, advcl or a stray child ("he said
+        # legalizing it could..."): after a verb of saying, the rest of its subtree is what was said.
+        after = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("punct", "cc", "conj", "dobj", "dative")]
+        if after and verb.lemma_ != "tell" or any(c.dep_ in ("xcomp", "advcl") for c in after):
+            first = min(c.left_edge.i for c in after)
+            last = max(c.right_edge.i for c in after)
+            span = _trimmed(text, base, first, last, verb.doc)
+            if span and len(text[span[0][0]:span[0][1]].split()) >= 3:
+                return span
     head = verb.head
     if head.i != verb.i and verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and verb.i > head.i:
         left = verb.left_edge

@@ -25,7 +25,7 @@ from wiretrace.sentences import split_sentences
 from wiretrace.store import Store
 
 # Bump when extraction changes, so `extract_store` redoes every article.
-EXTRACTOR_VERSION = "claims-1"
+EXTRACTOR_VERSION = "claims-2"
 
 Span = tuple[int, int]
 PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "i", "we", "you", "it"])
