@@ -61,6 +61,7 @@ class AlignOptions:
     entail: float = 0.5
     min_statement_score: float = 0.4
     related_cosine: float = 0.5
+    cross_event_contradict: float = 0.8
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Mention:
     outlet: str
     source: str  # the copy group (copies count once)
     stance: str = "agree"
+    event: str | None = None  # the story's event its article belongs to, where known
     probabilities: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -216,7 +218,7 @@ def assign_stances(group: list[Mention], rep: Mention, model: Any, options: Alig
         contradiction = max(float(forward[c]), float(backward[c]))
         mention.probabilities = {"forward_entail": float(forward[e]), "backward_entail": float(backward[e]),
                                  "contradiction": contradiction}
-        if contradiction >= options.contradict:
+        if contradiction >= _contradict_threshold(rep, mention, options):
             mention.stance = "contradict"
         elif forward[e] >= options.entail and backward[e] >= options.entail:
             mention.stance = "agree"
@@ -224,6 +226,18 @@ def assign_stances(group: list[Mention], rep: Mention, model: Any, options: Alig
             mention.stance = "partial" if checks.overlap(rep.claim.text, mention.claim.text) < 0.9 else "agree"
         else:
             mention.stance = "partial"
+
+
+def _contradict_threshold(a: Mention, b: Mention, options: AlignOptions) -> float:
+    """The contradiction probability needed between two mentions.
+
+    Mentions from different events of one story usually speak of different happenings (another state's
+    primary, a later day); the stance model, trained to call a swapped place or name a contradiction,
+    flags those too, so across events it takes a much stronger contradiction.
+    """
+    if a.event is not None and b.event is not None and a.event != b.event:
+        return options.cross_event_contradict
+    return options.contradict
 
 
 def _figures_conflict(a: Mention, b: Mention) -> bool:
@@ -418,12 +432,19 @@ def align_claims(
     embedder: Any,
     model: Any,
     options: AlignOptions | None = None,
+    events: dict[str, str] | None = None,
 ) -> tuple[list[ClaimGroup], list[Discrepancy]]:
-    """Claim groups (largest first) and their discrepancies for one story's articles."""
+    """Claim groups (largest first) and their discrepancies for one story's articles.
+
+    `events` maps article id to its event within the story; without it every pair is judged as if from
+    one event.
+    """
     options = options or AlignOptions()
     mentions = collect_mentions(articles, claims, sources, options)
     if not mentions:
         return [], []
+    for mention in mentions:
+        mention.event = (events or {}).get(mention.article.id)
     figures = [m for m in mentions if m.claim.kind == "figure"]
     texts = [m for m in mentions if m.claim.kind != "figure"]
     groups: list[ClaimGroup] = []
@@ -562,7 +583,8 @@ def contradictions_between(
     for n, (_, i, j) in enumerate(candidates):
         score = best[n]
         apart = [(a, b) for a in textual[i].mentions for b in textual[j].mentions if a.source != b.source]
-        if score >= options.contradict and apart:
+        apart.sort(key=lambda pair: _contradict_threshold(*pair, options))
+        if apart and score >= _contradict_threshold(*apart[0], options):
             a, b = apart[0]
             found.append(Discrepancy("fact", textual[i].id, [a, b],
                                      f"{b.outlet} contradicts {a.outlet} (stance model, p={score:.2f})"))
