@@ -21,7 +21,7 @@ from pathlib import Path
 from wiretrace.extract import ExtractOptions, analyze_texts
 
 Span = tuple[int, int]
-QUOTE_MARKS = ("“", "”", '"')
+QUOTE_MARKS = ("“", "”", '"', "''")  # '' is the double quote of some archives (NYT)
 
 
 def read_gold(path: Path, text: str) -> dict[str, list]:

@@ -74,6 +74,35 @@ def test_attribution_chains(text, outlet, chain):
     assert statement.attribution == chain
 
 
+def attributed(text):
+    """(source, content) pairs of every attribution in `text`, as written."""
+    analysis = analyze_texts([text])[0]
+    return [(a.primary.description, [text[s:e] for s, e in a.content]) for a in analysis.attributions]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "fragment"),
+    [
+        # A cue with no clause still attributes what follows it.
+        ("Rihanna spoke about the importance of self-love and self-acceptance.", "Rihanna", "importance of self-love"),
+        # A parenthetical cue attributes the clause around it.
+        ("The golf industry, she said, is doing much better than it has since 2009.", "she", "doing much better"),
+        # A relative pronoun is the source of its own clause.
+        ("One such politician was Barack Obama, who claimed Trump was not addressing reality.", "who",
+         "not addressing reality"),
+        # Two apostrophes are a double quote (NYT archives): the quote is the content.
+        ("''We will win this state,'' Mr. Sanders said.", "Mr. Sanders", "''We will win this state,''"),
+    ],
+)
+def test_attribution_rules(text, source, fragment):
+    assert any(s == source and any(fragment in c for c in content) for s, content in attributed(text)), attributed(text)
+
+
+def test_cue_inside_double_apostrophe_quote_is_not_an_attribution():
+    text = "''I want every bit of advice he can give me,'' Mrs. Clinton said."
+    assert [s for s, _ in attributed(text)] == ["Mrs. Clinton"]
+
+
 @pytest.mark.parametrize(
     ("text", "published", "value", "qualifier", "subject", "as_of", "source"),
     [

@@ -25,7 +25,7 @@ from wiretrace.sentences import split_sentences
 from wiretrace.store import Store
 
 # Bump when extraction changes, so `extract_store` redoes every article.
-EXTRACTOR_VERSION = "claims-2"
+EXTRACTOR_VERSION = "claims-3"
 
 Span = tuple[int, int]
 PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "i", "we", "you", "it"])
@@ -201,7 +201,7 @@ def _statement_claims(article: Article, analysis: Analysis, options: ExtractOpti
         sentence = article.text[span[0] : span[1]]
         if _quoted_share(span, quote_spans) > 0.5 or _opens_with_quote(article.text, span, quote_spans, options):
             continue
-        attribution = next((a for a in analysis.attributions if span[0] <= a.cue[0] < span[1]), None)
+        attribution = _sentence_attribution(analysis.attributions, span)
         score = _check_worthiness(sentence, doc, attribution is not None)
         if score < options.min_score:
             continue
@@ -214,7 +214,7 @@ def _figure_claims(article: Article, analysis: Analysis, resolve) -> list[Claim]
     """One claim per number that counts something, linked to the exact figure it rounds."""
     made: list[tuple[Claim, object]] = []
     for span, doc in zip(analysis.sentences, analysis.docs, strict=True):
-        attribution = next((a for a in analysis.attributions if span[0] <= a.cue[0] < span[1]), None)
+        attribution = _sentence_attribution(analysis.attributions, span)
         for figure in find_figures(article.text, span, doc, article.published):
             claim = _new_claim(
                 article, "figure", figure.span, attribution, resolve, score=0.8,
@@ -227,6 +227,19 @@ def _figure_claims(article: Article, analysis: Analysis, resolve) -> list[Claim]
     for claim, _figure in made:
         claim.linked_to = links.get(claim.id)
     return [c for c, _f in made]
+
+
+def _sentence_attribution(attributions: Sequence[Attribution], span: Span) -> Attribution | None:
+    """The attribution a sentence's claims carry: the outermost one with its cue in the sentence.
+
+    In "Putin threatened his officials, RadarOnline.com has learned" both verbs are cues; the one whose
+    cue sits inside no other's content (RadarOnline.com) is who the sentence is attributed to.
+    """
+    inside = [a for a in attributions if span[0] <= a.cue[0] < span[1]]
+    for attribution in inside:
+        if not any(o is not attribution and any(p[0] <= attribution.cue[0] < p[1] for p in o.content) for o in inside):
+            return attribution
+    return inside[0] if inside else None
 
 
 def _check_worthiness(sentence: str, doc, attributed: bool) -> float:

@@ -16,6 +16,8 @@ from wiretrace.attributions import Attribution
 Span = tuple[int, int]
 
 _OPEN, _CLOSE, _EITHER = "“«", "”»", '"'
+# Two apostrophes stand for a double quote in some archives ("''It's over,'' he said.").
+_MARK = re.compile(r"''|[\"“”«»]")
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,12 @@ def find_quote_spans(text: str, min_words: int = 1) -> list[Span]:
     spans: list[Span] = []
     for para in re.finditer(r"[^\n]+", text):
         opened: int | None = None
-        for match in re.finditer(r"[\"“”«»]", para.group()):
+        for match in _MARK.finditer(para.group()):
             pos = para.start() + match.start()
             if opened is None and _opens(text, pos):
                 opened = pos
             elif opened is not None and _closes(text, pos):
-                spans.append((opened, pos + 1))
+                spans.append((opened, pos + len(match.group())))
                 opened = None
         if opened is not None:
             spans.append((opened, para.end()))
@@ -55,7 +57,7 @@ def _opens(text: str, pos: int) -> bool:
 
 
 def _closes(text: str, pos: int) -> bool:
-    return text[pos] in _CLOSE or text[pos] == _EITHER
+    return text[pos] in _CLOSE or text[pos] in (_EITHER, "'")
 
 
 def attach_quotes(
