@@ -55,7 +55,13 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
     options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes), workers=args.workers)
     progress = None if args.json else _progress_printer()
-    report = ingest(store, args.paths, options, stdin=sys.stdin.buffer, progress=progress)
+    if args.engine == "ray":
+        from wiretrace.distributed import RayOptions, ingest_ray
+
+        ray_options = RayOptions(address=args.ray_address, device=args.device)
+        report = ingest_ray(store, args.paths, options, ray_options, stdin=sys.stdin.buffer, progress=progress)
+    else:
+        report = ingest(store, args.paths, options, stdin=sys.stdin.buffer, progress=progress, device=args.device)
     if progress:
         sys.stderr.write("\r\033[K")
     for failure in report.failed:
@@ -108,7 +114,7 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
     """Check a claim against the stored articles: a verdict with evidence and sources."""
     from wiretrace.verify import CheckOptions, check
 
-    verdict = check(store, args.claim, CheckOptions(story=args.story, since=args.since))
+    verdict = check(store, args.claim, CheckOptions(story=args.story, since=args.since), device=args.device)
     if args.json:
         _print_json(verdict.to_dict())
         return EXIT_OK
@@ -124,7 +130,7 @@ def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
     """Cross-check a story: claim groups, discrepancies, provenance, figures, timeline."""
     from wiretrace.dossier import build_dossier, render
 
-    text = render(build_dossier(store, args.story_id), "json" if args.json else args.format)
+    text = render(build_dossier(store, args.story_id, device=args.device), "json" if args.json else args.format)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as fh:
@@ -218,6 +224,16 @@ def _configure_ingest(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (recursive), globs, or - for stdin")
     p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file (default 20 MB)")
     p.add_argument("--workers", type=int, default=1, help="processes that extract and clean documents (default 1)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local: this process (default); ray: a Ray cluster (extra 'scale')")
+    p.add_argument("--ray-address", metavar="ADDRESS",
+                   help="Ray cluster to join with --engine ray (default $RAY_ADDRESS, else a local one)")
+    _add_device(p)
+
+
+def _add_device(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--device", choices=("cpu", "cuda", "auto"), default="cpu",
+                   help="where the models run: cpu (default), cuda (extra 'gpu'), auto (cuda when usable)")
 
 
 def _configure_claims(p: argparse.ArgumentParser) -> None:
@@ -237,12 +253,14 @@ def _configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("claim", help="the claim to check, in quotes")
     p.add_argument("--story", metavar="ID", help="only evidence from this story")
     p.add_argument("--since", metavar="DATE", help="only evidence published on or after this date (YYYY-MM-DD)")
+    _add_device(p)
 
 
 def _configure_dossier(p: argparse.ArgumentParser) -> None:
     p.add_argument("story_id", metavar="STORY_ID", help="story id (or a unique prefix), see: wiretrace stories")
     p.add_argument("--format", choices=("json", "md", "html"), default="md", help="output format (default md)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    _add_device(p)
 
 
 def _configure_serve(p: argparse.ArgumentParser) -> None:

@@ -72,22 +72,24 @@ def find_story(store: Store, story_id: str) -> Story:
 
 
 def build_dossier(
-    store: Store, story_id: str, embedder: Any = None, model: Any = None, options: AlignOptions | None = None
+    store: Store, story_id: str, embedder: Any = None, model: Any = None, options: AlignOptions | None = None,
+    device: str = "cpu",
 ) -> Dossier:
-    """Cross-check one story's articles and gather the dossier."""
+    """Cross-check one story's articles and gather the dossier (models not given are loaded on `device`)."""
     story = find_story(store, story_id)
     articles = sorted(store.list_articles(story.articles), key=lambda a: (a.published or "9999", a.id))
     claims = {a.id: store.get_claims(a.id) for a in articles}
     sources = {c.article: c.group for c in store.get_copies()}
     if embedder is None:
-        from wiretrace.embed import MiniLMEmbedder
+        from wiretrace.embed import EmbedOptions, MiniLMEmbedder
 
-        embedder = MiniLMEmbedder()
+        embedder = MiniLMEmbedder(EmbedOptions(device=device))
     if model is None:
         from wiretrace.stance.model import load_stance_model
 
-        model = load_stance_model()
-    groups, discrepancies = align_claims(articles, claims, sources, embedder, model, options)
+        model = load_stance_model(device=device)
+    events = {a: e.id for e in store.get_events() if e.id in set(story.events) for a in e.articles}
+    groups, discrepancies = align_claims(articles, claims, sources, embedder, model, options, events)
     shown = select_groups(groups)
     shown_ids = {g.id for g in shown}
     return Dossier(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import BinaryIO
 
+from wiretrace.device import resolve_device
+from wiretrace.embed import Embedder
 from wiretrace.ingest import IngestOptions, ProgressCallback, ingest_paths
 from wiretrace.models import IngestReport
 from wiretrace.store import Store
@@ -21,6 +23,7 @@ def ingest(
     stdin: BinaryIO | None = None,
     progress: ProgressCallback | None = None,
     update: bool = True,
+    device: str = "cpu",
 ) -> IngestReport:
     """Ingest files, then update the later stages for the new articles.
 
@@ -31,22 +34,45 @@ def ingest(
         stdin: the stream read for '-'.
         progress: called with (path, articles so far) after each document.
         update: run the later stages now (False leaves them for `update_store`).
+        device: where the embedding model runs: "cpu", "cuda" or "auto".
     """
+    if update:  # an unusable --device fails now, not after every file has been read
+        resolve_device(device)
     # Stage 1: read, clean and store articles (one transaction per batch).
     report = ingest_paths(store, paths, options, stdin=stdin, progress=progress)
-    if update and report.ingested:
-        update_store(store)
+    # A run killed during the later stages left its articles stored but not processed; the re-run finds
+    # them "unchanged" and must still finish the work.
+    if update and (report.ingested or (report.unchanged and stages_pending(store))):
+        for _ in range(3):  # a second ingest may have added articles while this one clustered: go again
+            update_store(store, device=device)
+            if not stages_pending(store):
+                break
     return report
 
 
-def update_store(store: Store) -> None:
-    """Bring every derived stage up to date with the stored articles."""
+def stages_pending(store: Store) -> bool:
+    """Whether some stored article is missing from a later stage (events, sentence index, claims)."""
+    from wiretrace.extract import EXTRACTOR_VERSION
+    from wiretrace.verify import SENTENCE_INDEX_VERSION
+
+    count = store.count_articles()
+    in_events = {a for event in store.get_events() for a in event.articles}
+    return (len(in_events) < count or len(store.indexed_articles(SENTENCE_INDEX_VERSION)) < count
+            or len(store.extracted_articles(EXTRACTOR_VERSION)) < count)
+
+
+def update_store(store: Store, device: str = "cpu", embedder: Embedder | None = None) -> None:
+    """Bring every derived stage up to date with the stored articles.
+
+    The lead embeddings come from `embedder`, or the default model on `device` ("cpu", "cuda", "auto").
+    """
     from wiretrace.cluster import cluster_store
+    from wiretrace.embed import lead_embedder
     from wiretrace.extract import extract_store
     from wiretrace.verify import index_sentences
 
     # Stages: near-duplicates -> lead embeddings -> events and stories, for articles not yet in an event.
-    cluster_store(store)
+    cluster_store(store, embedder=embedder or lead_embedder(device))
 
     # Stage: sentence full-text index, the retrieval side of `check`.
     index_sentences(store)

@@ -27,6 +27,11 @@ from wiretrace.store import Store
 SENTENCE_INDEX_VERSION = "sent-1"
 MAX_CLAIM_CHARS = 2000
 VERDICTS = ("supported", "refuted", "disputed", "not-enough-evidence")
+# A sentence whose likeliest reading is neutral still leans to a side past `stance_threshold`, but counts
+# only when it is clearly about the claim (cosine to it at least this).
+LEAN_RELEVANCE = 0.5
+# `disputed` needs the weaker side to reach this strength: leaning sentences alone do not dispute.
+DISPUTE_MIN = 0.4
 
 
 @dataclass(frozen=True)
@@ -40,9 +45,12 @@ class CheckOptions:
         dense_articles: articles taken from the dense (embedding) search.
         rerank_candidates: fused candidates embedded by the reranker (the main cost of a check).
         rerank_top: best sentences judged by the stance model.
-        max_query_terms: words of the claim sent to full-text search (the longest, usually the rarest).
+        max_query_terms: words of the claim sent to full-text search (the longest; the store ranks
+            by all of them but, on a large store, only among sentences holding one of the rarest).
         min_relevance: cosine below which a sentence is not about the claim at all.
-        stance_threshold: probability a side needs for a sentence to support or refute.
+        stance_threshold: probability a side needs for a sentence to support or refute (and more than
+            the other side); below 1/2, so a sentence read mostly as neutral can still lean a side, if
+            it is clearly about the claim (LEAN_RELEVANCE).
     """
 
     story: str | None = None
@@ -51,9 +59,9 @@ class CheckOptions:
     dense_articles: int = 6
     rerank_candidates: int = 16
     rerank_top: int = 8
-    max_query_terms: int = 6
+    max_query_terms: int = 8
     min_relevance: float = 0.25
-    stance_threshold: float = 0.4
+    stance_threshold: float = 0.3
 
 
 @dataclass
@@ -134,8 +142,9 @@ def index_sentences(store: Store, articles: Sequence[Article] | None = None) -> 
 class Checker:
     """Holds the loaded models and the article vectors, so repeated checks (web, bench) stay fast."""
 
-    def __init__(self, store: Store, embedder: Any = None, stance_model: Any = None):
+    def __init__(self, store: Store, embedder: Any = None, stance_model: Any = None, device: str = "cpu"):
         self.store = store
+        self.device = device  # where the models loaded on first use run: "cpu", "cuda" or "auto"
         self._embedder = embedder
         self._stance = stance_model
         self._matrix: np.ndarray | None = None
@@ -148,9 +157,9 @@ class Checker:
     def embedder(self) -> Any:
         """The sentence embedder (loaded on first use)."""
         if self._embedder is None:
-            from wiretrace.embed import MiniLMEmbedder
+            from wiretrace.embed import EmbedOptions, MiniLMEmbedder
 
-            self._embedder = MiniLMEmbedder()
+            self._embedder = MiniLMEmbedder(EmbedOptions(device=self.device))
         return self._embedder
 
     @property
@@ -159,12 +168,16 @@ class Checker:
         if self._stance is None:
             from wiretrace.stance.model import load_stance_model
 
-            self._stance = load_stance_model()
+            self._stance = load_stance_model(device=self.device)
         return self._stance
 
     def _dense_index(self) -> tuple[np.ndarray, list[str]]:
         if self._matrix is None:
             vectors = self.store.get_embeddings(self.embedder.name)
+            if not vectors:  # articles embedded on another device: same model, quantized or not
+                from wiretrace.embed import sibling_name
+
+                vectors = self.store.get_embeddings(sibling_name(self.embedder.name))
             self._matrix_ids = sorted(vectors)
             dim = getattr(self.embedder, "dim", 384)
             self._matrix = (
@@ -209,7 +222,9 @@ class Checker:
         dense_articles: list[str] = []
         if len(ids):
             scores = matrix @ claim_vector
-            for index in np.argsort(-scores)[: options.dense_articles * 3]:
+            top = min(options.dense_articles * 3, len(ids))
+            best = np.argpartition(-scores, top - 1)[:top]  # a full sort of 100k scores costs more than the rest
+            for index in best[np.argsort(-scores[best], kind="stable")]:
                 if allowed is None or ids[index] in allowed:
                     dense_articles.append(ids[index])
                 if len(dense_articles) >= options.dense_articles:
@@ -220,9 +235,10 @@ class Checker:
             key = (hit.article, hit.start)
             candidates[key] = hit
             fused[key] = fused.get(key, 0.0) + 1.0 / (60 + rank)
+        claim_words = checks.content_words(claim)
         for rank, article_id in enumerate(dense_articles):
             for hit in self.store.article_sentences(article_id):
-                if checks.overlap(claim, hit.text) > 0:
+                if claim_words & checks.content_words(hit.text):
                     key = (hit.article, hit.start)
                     candidates.setdefault(key, hit)
                     fused[key] = fused.get(key, 0.0) + 1.0 / (60 + rank)
@@ -233,8 +249,10 @@ class Checker:
         """Order candidates by cosine similarity to the claim; keep the best few."""
         if not hits:
             return []
-        vectors = self.embedder.embed([h.text for h in hits])
-        similarity = vectors @ claim_vector
+        # Copies of one wire report repeat sentences word for word: each distinct text is embedded once.
+        texts = list(dict.fromkeys(h.text for h in hits))
+        by_text = dict(zip(texts, self.embedder.embed(texts) @ claim_vector, strict=True))
+        similarity = np.array([by_text[h.text] for h in hits])
         order = np.argsort(-similarity, kind="stable")[: options.rerank_top]
         return [(hits[i], float(similarity[i])) for i in order]
 
@@ -266,9 +284,9 @@ class Checker:
         return best or ([outlet] if outlet else [])
 
 
-def check(store: Store, claim: str, options: CheckOptions | None = None) -> Verdict:
-    """Check a claim against the store (loads the models; use `Checker` to check many)."""
-    return Checker(store).check(claim, options)
+def check(store: Store, claim: str, options: CheckOptions | None = None, device: str = "cpu") -> Verdict:
+    """Check a claim against the store (loads the models on `device`; use `Checker` to check many)."""
+    return Checker(store, device=device).check(claim, options)
 
 
 # -- judging --------------------------------------------------------------------------------------------
@@ -277,7 +295,9 @@ def judge(claim: str, ranked: list[tuple[SentenceHit, float]], model: Any, optio
     relevant = [(hit, rel) for hit, rel in ranked if rel >= options.min_relevance]
     if not relevant:
         return []
-    probs = model.predict_batch([(hit.text, claim) for hit, _ in relevant])
+    texts = list(dict.fromkeys(hit.text for hit, _ in relevant))  # a repeated sentence is read once
+    by_text = dict(zip(texts, model.predict_batch([(text, claim) for text in texts]), strict=True))
+    probs = [by_text[hit.text] for hit, _ in relevant]
     labels = list(model.labels)
     evidence = []
     for (hit, relevance), row in zip(relevant, probs, strict=True):
@@ -285,6 +305,8 @@ def judge(claim: str, ranked: list[tuple[SentenceHit, float]], model: Any, optio
         notes: list[str] = []
         p = apply_checks(claim, hit.text, p, notes)
         stance, score = _stance_of(p, options.stance_threshold)
+        if stance != "neutral" and max(p, key=p.get) == "neutral" and relevance < LEAN_RELEVANCE:
+            stance, score = "neutral", p["neutral"]
         evidence.append(Evidence(hit.article, None, hit.text, hit.start, hit.end, stance, score, relevance,
                                  probabilities=p, notes=notes))
     return evidence
@@ -334,18 +356,20 @@ def _stance_of(p: dict[str, float], threshold: float) -> tuple[str, float]:
 def decide(claim: str, evidence: list[Evidence]) -> Verdict:
     """Group evidence by independent source and weigh the sides.
 
-    Each source counts once, with its strongest sentence per side; a side's strength is the chance that
-    at least one of its sources is right (1 - prod(1 - p)). Both sides strong means `disputed`.
+    Each source counts once, on one side: the side of its strongest sentence (one article does not
+    dispute itself; a weaker sentence of it that leans the other way is outweighed). A side's strength
+    is the chance that at least one of its sources is right (1 - prod(1 - p)). Both sides strong means
+    `disputed`.
     """
-    support: dict[str, float] = {}
-    refute: dict[str, float] = {}
+    strongest: dict[str, tuple[float, str]] = {}
     for item in evidence:
-        side = support if item.stance == "supports" else refute if item.stance == "refutes" else None
-        if side is not None:
-            side[item.source] = max(side.get(item.source, 0.0), item.score)
+        if item.stance != "neutral" and item.score > strongest.get(item.source, (0.0, ""))[0]:
+            strongest[item.source] = (item.score, item.stance)
+    support = {k: v for k, (v, stance) in strongest.items() if stance == "supports"}
+    refute = {k: v for k, (v, stance) in strongest.items() if stance == "refutes"}
     s = 1 - math.prod(1 - v for v in support.values())
     r = 1 - math.prod(1 - v for v in refute.values())
-    if support and refute and min(s, r) >= 0.5 * max(s, r):
+    if support and refute and min(s, r) >= max(0.5 * max(s, r), DISPUTE_MIN):
         verdict, confidence = "disputed", min(s, r) / max(s, r) * 0.5 + 0.4
     elif s > r:
         verdict, confidence = "supported", s * (1 - r * 0.5)

@@ -79,17 +79,16 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _providers(device: str) -> list[str]:
-    import onnxruntime as ort
+CPU_BATCH, GPU_BATCH = 32, 128  # pairs per forward pass: on a GPU larger batches keep it busy
 
-    if device == "cpu":
-        return ["CPUExecutionProvider"]
-    if device == "cuda":
-        if "CUDAExecutionProvider" in ort.get_available_providers():
-            return ["CUDAExecutionProvider", "CPUExecutionProvider"]
-        logger.warning("CUDAExecutionProvider not available (install onnxruntime-gpu); using the CPU")
-        return ["CPUExecutionProvider"]
-    raise StanceModelError(f"device {device!r} is not supported; use 'cpu' or 'cuda'")
+
+def _device(device: str) -> str:
+    """'cpu' or 'cuda' for a requested device (see `wiretrace.device`)."""
+    from wiretrace.device import DEVICES, resolve_device
+
+    if device not in DEVICES:
+        raise StanceModelError(f"device {device!r} is not supported; use one of: {', '.join(DEVICES)}")
+    return resolve_device(device)
 
 
 class StanceModel:
@@ -107,7 +106,8 @@ class StanceModel:
 
         Args:
             onnx_path: the ``.onnx`` weights; ``stance.json`` and ``tokenizer.json`` sit in the same folder.
-            device: "cpu" or "cuda" (CUDA needs onnxruntime-gpu; falls back to the CPU with a warning).
+            device: "cpu", "cuda" (needs onnxruntime-gpu and a GPU, else a `UsageError`) or "auto"
+                (CUDA when usable, else the CPU).
             threads: ONNX Runtime intra-op threads; None lets it use every core.
             spin: let idle ONNX Runtime threads busy-wait. Off by default: on a machine shared with
                 other work, spinning threads fight the other processes for the cores.
@@ -116,6 +116,8 @@ class StanceModel:
             StanceModelError: a file is missing or cannot be parsed.
         """
         import onnxruntime as ort
+
+        from wiretrace.device import confirm_cuda, providers
 
         self.path = Path(onnx_path)
         self.config = _read_config(self.path.parent / CONFIG_FILE)
@@ -127,12 +129,14 @@ class StanceModel:
         if threads:
             opts.intra_op_num_threads = threads
         opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+        self.device = _device(device)
         try:
-            self.session = ort.InferenceSession(str(self.path), sess_options=opts, providers=_providers(device))
-        except StanceModelError:
-            raise
+            self.session = ort.InferenceSession(str(self.path), sess_options=opts, providers=providers(self.device))
         except Exception as exc:  # onnxruntime raises several private exception types
             raise StanceModelError(f"{self.path}: not a loadable ONNX stance model ({exc})") from exc
+        if self.device == "cuda" and not confirm_cuda(self.session, device):
+            self.device = "cpu"  # 'auto' where onnxruntime-gpu found no usable GPU
+        self.batch_size = GPU_BATCH if self.device == "cuda" else CPU_BATCH
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     @property
@@ -145,7 +149,7 @@ class StanceModel:
         row = self.predict_batch([(premise, hypothesis)])[0]
         return {label: float(p) for label, p in zip(self.labels, row, strict=True)}
 
-    def predict_batch(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+    def predict_batch(self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
         """Calibrated probabilities, shape (n, 3), rows in input order, columns in :attr:`labels` order.
 
         Pairs are sorted by length before batching so each batch pads to similar lengths: on CPU this
@@ -154,8 +158,12 @@ class StanceModel:
         logits = self.logits(pairs, batch_size)
         return softmax(logits, self.config.temperature)
 
-    def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
-        """Raw (uncalibrated) logits in input order; used for fitting the temperature."""
+    def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
+        """Raw (uncalibrated) logits in input order; used for fitting the temperature.
+
+        `batch_size` pairs go through per pass; None: 32 on the CPU, 128 on a GPU.
+        """
+        batch_size = batch_size or self.batch_size
         if not pairs:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         order = np.argsort([len(p) + len(h) for p, h in pairs], kind="stable")
@@ -216,7 +224,7 @@ def load_stance_model(
 
     Args:
         path: ``.onnx`` file or folder; default ``$WIRETRACE_STANCE_MODEL`` or the packaged model.
-        device: "cpu" or "cuda".
+        device: "cpu", "cuda" or "auto".
         threads: ONNX Runtime intra-op threads (None: all cores).
 
     Raises:
