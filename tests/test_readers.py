@@ -277,9 +277,9 @@ def test_broken_jsonl_lines_spoil_only_themselves(tmp_path):
         "RawDocument", "InputError", "InputError", "InputError", "NoArticle", "InputError", "RawDocument"]
     problems = {x.path.rsplit(":", 1)[1]: x.problem for x in items if isinstance(x, InputError)}
     assert problems["2"].startswith("invalid JSON")
-    assert problems["3"] == "expected a JSON object, got list"
-    assert problems["4"] == "field 'text' must be a string, not int"
-    assert problems["6"] == "expected a JSON object, got str"
+    assert problems["3"] == "expected a JSON object, got an array"
+    assert problems["4"] == "field 'text' must be a string, not a number"
+    assert problems["6"] == "expected a JSON object, got a string"
 
 
 def test_jsonl_record_limit(tmp_path):

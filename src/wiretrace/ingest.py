@@ -11,7 +11,7 @@ import hashlib
 import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from typing import BinaryIO
@@ -34,6 +34,9 @@ from wiretrace.readers import ReadOptions, expand_paths, read_documents
 from wiretrace.store import Store
 
 ProgressCallback = Callable[[str, int], None]
+# Most lines in one document's body: past this it is a data dump or an attack, and cleaning it line by
+# line would take minutes (a 20 MB file of two-byte lines has 10 million).
+MAX_LINES = 100_000
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,26 @@ def article_id(text: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:16]
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(raw: RawDocument) -> RawDocument:
+    """Lone UTF-16 surrogates (from JSON escapes, undecodable file names) become U+FFFD.
+
+    They are not Unicode text, cannot be encoded as UTF-8 and so could not be stored or printed.
+    """
+    changes = {
+        name: _SURROGATES.sub("\ufffd", value)
+        for name, value in vars(raw).items()
+        if isinstance(value, str) and _SURROGATES.search(value)
+    }
+    return replace(raw, **changes) if changes else raw
+
+
 def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Article:
     """Clean one document and gather its metadata; raises `NoArticle` when no article text is left."""
     options = options or IngestOptions()
+    raw = _scrub(raw)
     title, url, published, outlet, author, language = raw.title, raw.url, raw.published, raw.outlet, raw.author, None
     dateline = None
     if raw.text is not None:
@@ -86,6 +106,9 @@ def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Art
         language = page.language
     else:
         raise NoArticle(raw.source, "no text")
+    lines = body.count("\n")
+    if lines > MAX_LINES:  # cleaning costs per line; a news article has hundreds, not millions
+        raise NoArticle(raw.source, f"{lines:,} lines of text is not an article (the limit is {MAX_LINES:,})")
     text = clean_text(body, title)
     words = count_words(text)
     if words < options.min_words:

@@ -70,7 +70,10 @@ def date_from_url(url: str | None) -> str | None:
     """ISO date from a URL path such as /2023/05/15/."""
     if not url:
         return None
-    match = _URL_DATE.search(urlsplit(url).path)
+    try:
+        match = _URL_DATE.search(urlsplit(url).path)
+    except ValueError:  # "http://[x": not a URL
+        return None
     if not match:
         return None
     try:

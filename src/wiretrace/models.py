@@ -54,7 +54,10 @@ class Article:
         """
         if self.outlet:
             return self.outlet
-        host = urlsplit(self.url).hostname if self.url else None
+        try:
+            host = urlsplit(self.url).hostname if self.url else None
+        except ValueError:  # "http://[x" and other junk from the input
+            host = None
         if host:
             return host.removeprefix("www.")
         return f"unknown outlet ({self.id[:8]})"

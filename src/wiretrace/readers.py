@@ -154,6 +154,9 @@ def decode_text(label: str, data: bytes, declared: str | None = None) -> str:
         raise EncodingProblem(label, f"unknown text encoding (guessed {best.encoding}, which fails)") from exc
 
 
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])  # C0 control bytes except \t \n \v \f \r
+
+
 def _reject_binary(label: str, data: bytes) -> None:
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
@@ -161,7 +164,7 @@ def _reject_binary(label: str, data: bytes) -> None:
                 label, f"{what} is not a supported input ({', '.join(FORMATS)}); convert it to text first"
             )
     head = data[:8192]
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # bytes.translate: no Python loop per byte
     if b"\x00" in head or controls > len(head) * 0.05:
         raise UnsupportedFormat(label, f"binary data, not a supported input ({', '.join(FORMATS)})")
 
@@ -172,8 +175,11 @@ def sniff_format(data: bytes) -> str:
     if head.startswith(b"warc/"):
         return "warc"
     if head.startswith(b"<?xml") or head.startswith(b"<rss") or head.startswith(b"<feed") or head.startswith(b"<rdf"):
-        if re.search(rb"<(rss|feed|rdf:rdf)[\s>]", head):
+        root = _xml_root(data)
+        if root in (b"rss", b"feed", b"rdf:rdf") or re.search(rb"<(rss|feed|rdf:rdf)[\s>]", head):
             return "rss"
+        if root == b"html":
+            return "html"
         if b"<html" in head:
             return "html"
         return "rss" if b"<channel" in head or b"<entry" in head else "html"
@@ -184,6 +190,22 @@ def sniff_format(data: bytes) -> str:
     if re.search(rb"<html[\s>]", head) and re.search(rb"<body[\s>]", data[:200_000].lower()):
         return "html"
     return "text"
+
+
+_PROLOG_ITEM = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!doctype[^\[>]*(\[.*?\]\s*)?>)", re.S | re.I)
+
+
+def _xml_root(data: bytes, window: int = 1024 * 1024) -> bytes | None:
+    """The lowercased name of the root element, past any declarations, comments and DOCTYPE in the prolog.
+
+    A long comment or a padded DOCTYPE must not hide that a file is a feed.
+    """
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    head = data[:window]
+    while match := _PROLOG_ITEM.match(head, pos):
+        pos = match.end()
+    root = re.compile(rb"\s*<([a-zA-Z][\w:.\-]*)").match(head, pos)
+    return root.group(1).lower() if root else None
 
 
 def read_documents(
@@ -223,6 +245,16 @@ def _read_html(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDoc
     yield RawDocument(source=label, format="html", html=decode_text(label, data, _html_charset(data)))
 
 
+def _json_type(value: object) -> str:
+    """The JSON name of a parsed value's type, for messages ("an array", not "list")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = ((dict, "an object"), (list, "an array"), (str, "a string"), ((int, float), "a number"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
+
+
 def _str_field(record: dict, key: str, where: str) -> str | None:
     value = record.get(key)
     if value is None:
@@ -230,7 +262,7 @@ def _str_field(record: dict, key: str, where: str) -> str | None:
     if isinstance(value, (int, float)) and key == "published":
         return str(value)
     if not isinstance(value, str):
-        raise InputError(where, f"field {key!r} must be a string, not {type(value).__name__}")
+        raise InputError(where, f"field {key!r} must be a string, not {_json_type(value)}")
     return value
 
 
@@ -248,7 +280,7 @@ def _read_jsonl(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDo
         try:
             record = json.loads(line)
             if not isinstance(record, dict):
-                raise InputError(where, f"expected a JSON object, got {type(record).__name__}")
+                raise InputError(where, f"expected a JSON object, got {_json_type(record)}")
             body, html = _str_field(record, "text", where), _str_field(record, "html", where)
             if not (body and body.strip()) and not (html and html.strip()):
                 raise NoArticle(where, "record has neither 'text' nor 'html'")
@@ -261,6 +293,8 @@ def _read_jsonl(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDo
             )
         except json.JSONDecodeError as exc:
             yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        except ValueError as exc:  # e.g. an integer literal of more than 4,300 digits
+            yield InputError(where, f"invalid JSON ({str(exc).split(';')[0]})")
         except RecursionError:
             yield InputError(where, "JSON nested too deeply")
         except InputError as exc:
@@ -305,17 +339,34 @@ def _read_warc(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDoc
         yield InputError(label, f"broken WARC file ({str(exc).splitlines()[0]})")
     except Exception as exc:  # warcio raises assorted errors on truncated streams
         broken = True
-        yield InputError(label, f"broken WARC file after record {index} ({type(exc).__name__}: {exc})")
+        # warcio's own failures on a cut-off header are programming errors (None.startswith): say what they mean.
+        internal = isinstance(exc, (AttributeError, TypeError, KeyError, IndexError))
+        detail = "truncated or malformed record header" if internal else f"{type(exc).__name__}: {exc}"
+        yield InputError(label, f"broken WARC file after record {index} ({detail})")
     if found == 0 and not broken:
         yield NoArticle(label, "WARC file has no HTML response records")
+
+
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+
+
+def _valid_char_ref(match: re.Match) -> bytes:
+    """A numeric character reference to a surrogate, NUL or past U+10FFFF becomes U+FFFD (feedparser crashes)."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return match.group(0) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
 
 
 def _read_rss(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDocument | InputError]:
     import feedparser
 
-    if re.search(rb"<!ENTITY", data[:100_000], re.I):
+    # Anywhere in the file, not just the head: white space or a comment can push the DTD down.
+    if re.search(rb"<!ENTITY", data, re.I):
         raise InputError(label, "XML entity declarations are not allowed in feeds (entity expansion / XXE)")
-    feed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    data = _CHAR_REF.sub(_valid_char_ref, data)
+    try:
+        feed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser's fallback parser raises assorted errors on hostile markup
+        raise InputError(label, f"broken feed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})") from exc
     if not feed.entries:
         problem = feed.get("bozo_exception")
         raise NoArticle(label, f"feed has no entries{f' ({problem})' if problem else ''}")

@@ -19,6 +19,10 @@ from wiretrace.errors import NotFound, StoreError
 from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
 
 BUSY_TIMEOUT_MS = 60_000
+# Matching rows a full-text query may rank. BM25 costs about a microsecond per matching row, so the
+# common words of a claim (in one sentence of ten in a large store) would dominate `check`; past this
+# many, only sentences holding one of the query's rarer words are ranked (by all its words).
+SEARCH_POSTINGS = 20_000
 
 # Append only: a released migration is never edited, so every store can be brought up to date.
 MIGRATIONS: list[str] = [
@@ -82,6 +86,8 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path):
         self.url = str(path)
+        self._term_rows: dict[str, int] = {}  # full-text rows per word, capped (see _match_query)
+        self._term_rows_version: int | None = None
         try:
             if self.url != ":memory:":
                 Path(self.url).parent.mkdir(parents=True, exist_ok=True)
@@ -128,6 +134,10 @@ class SQLiteStore:
             )
         for number in range(version, len(MIGRATIONS)):
             with self._write() as conn:
+                # Another process may have migrated while this one waited for the lock (two ingests and
+                # a server starting on a new file): the version read under the lock decides.
+                if conn.execute("PRAGMA user_version").fetchone()[0] > number:
+                    continue
                 # executescript would commit on its own; run statements one by one inside our transaction.
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
@@ -312,6 +322,7 @@ class SQLiteStore:
                 )
                 conn.execute("INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
             conn.execute("INSERT OR REPLACE INTO sentence_index VALUES (?,?)", (article_id, version))
+        self._term_rows = {}  # word counts of the full-text index (see _match_query)
 
     def indexed_articles(self, version: str) -> set[str]:
         """Articles whose sentences are indexed by this version."""
@@ -322,28 +333,67 @@ class SQLiteStore:
         self, terms: Sequence[str], limit: int = 50, article_ids: Iterable[str] | None = None
     ) -> list[SentenceHit]:
         """Best BM25 matches of any of the terms, best first (FTS5 ranks lower = better)."""
-        words = [t.replace('"', "") for t in terms if t.replace('"', "").strip()]
+        # Each term is one quoted FTS5 string: no quotes inside, and no NUL (it would end the query early).
+        words = [w for w in (t.replace('"', "").replace("\x00", "") for t in terms) if w.strip()]
         if not words:
             return []
-        query = " OR ".join(f'"{w}"' for w in words)
-        sql = (
-            'SELECT s.article_id, s.start, s."end", s.text, bm25(sentences_fts) AS score FROM sentences_fts '
-            "JOIN sentences s ON s.rowid = sentences_fts.rowid WHERE sentences_fts MATCH ? "
-        )
-        params: list = [query]
-        if article_ids is not None:
-            ids = list(article_ids)
-            if not ids:
-                return []
-            sql += f"AND s.article_id IN ({','.join('?' * len(ids))}) "
-            params += ids
-        sql += "ORDER BY score LIMIT ?"
-        params.append(limit)
         try:
+            query = self._match_query(words)
+            if query is None:  # no term occurs in any sentence
+                return []
+            if article_ids is None:  # rank inside the index first, then read only the best rows' text
+                sql = (
+                    'SELECT s.article_id, s.start, s."end", s.text, f.score FROM (SELECT rowid, bm25(sentences_fts)'
+                    " AS score FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY score LIMIT ?) f"
+                    " JOIN sentences s ON s.rowid = f.rowid ORDER BY f.score"
+                )
+                params: list = [query, limit]
+            else:
+                ids = list(article_ids)
+                if not ids:
+                    return []
+                sql = (
+                    'SELECT s.article_id, s.start, s."end", s.text, bm25(sentences_fts) AS score FROM sentences_fts '
+                    "JOIN sentences s ON s.rowid = sentences_fts.rowid WHERE sentences_fts MATCH ? "
+                    f"AND s.article_id IN ({','.join('?' * len(ids))}) ORDER BY score LIMIT ?"
+                )
+                params = [query, *ids, limit]
             rows = self._conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.url}: full-text search failed: {exc}") from exc
         return [SentenceHit(r[0], r[1], r[2], r[3], -float(r[4])) for r in rows]
+
+    def _match_query(self, words: list[str]) -> str | None:
+        """The FTS5 query for `words`, or None when none of them is in the index.
+
+        All the words OR-ed; or, when together they would match more than SEARCH_POSTINGS rows, only
+        rows that hold one of the rarest words, still ranked by all of them (rare words carry most of
+        BM25's weight anyway). Row counts per word are cached until the index changes.
+        """
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._term_rows_version != version:  # another connection wrote to the file
+            self._term_rows, self._term_rows_version = {}, version
+        for w in words:
+            if w not in self._term_rows:  # counting stops past the budget: only rare words need a count
+                self._term_rows[w] = self._conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ? LIMIT ?)",
+                    (f'"{w}"', SEARCH_POSTINGS + 1),
+                ).fetchone()[0]
+        counts = self._term_rows
+        found = sorted((w for w in dict.fromkeys(words) if counts[w]), key=lambda w: (counts[w], -len(w), w))
+        if not found:
+            return None
+        rare: list[str] = []
+        total = 0
+        for w in found:
+            if rare and total + counts[w] > SEARCH_POSTINGS:
+                break
+            rare.append(w)
+            total += counts[w]
+        query = " OR ".join(f'"{w}"' for w in rare)
+        if len(rare) < len(found):
+            query = f"({query}) AND (" + " OR ".join(f'"{w}"' for w in found) + ")"
+        return query
 
     def article_sentences(self, article_id: str) -> list[SentenceHit]:
         """All indexed sentences of one article, in text order."""
