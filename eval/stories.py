@@ -22,7 +22,7 @@ import numpy as np
 
 from wiretrace.cluster import ClusterOptions, cluster_articles
 from wiretrace.dedupe import find_copies
-from wiretrace.embed import MiniLMEmbedder, article_lead
+from wiretrace.embed import LEAD_TOKENS, MiniLMEmbedder, article_lead
 from wiretrace.models import Article
 
 
@@ -51,7 +51,7 @@ def pairwise_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
 def wiretrace_events(articles: list[Article], threads: int) -> dict[str, str]:
     from wiretrace.embed import EmbedOptions
 
-    vectors = MiniLMEmbedder(EmbedOptions(threads=threads)).embed([article_lead(a) for a in articles])
+    vectors = MiniLMEmbedder(EmbedOptions(max_tokens=LEAD_TOKENS, threads=threads)).embed([article_lead(a) for a in articles])
     by_id = {a.id: vectors[i] for i, a in enumerate(articles)}
     copies = find_copies(articles, vectors=vectors)
     grouping, _ = cluster_articles(articles, by_id, copies, ClusterOptions())

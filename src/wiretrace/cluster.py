@@ -26,7 +26,7 @@ from datetime import date
 import numpy as np
 
 from wiretrace.dedupe import DedupeOptions, earliest_key, parse_day, update_copies
-from wiretrace.embed import Embedder, MiniLMEmbedder, embed_articles
+from wiretrace.embed import Embedder, embed_articles, lead_embedder
 from wiretrace.models import Article, CopyLink, Event, Story
 from wiretrace.store import Store
 
@@ -420,7 +420,7 @@ def cluster_store(
     articles = store.list_articles()
     if not articles:
         return Grouping()
-    embedder = embedder or MiniLMEmbedder()
+    embedder = embedder or lead_embedder()
     vectors = embed_articles(store, articles, embedder)
     stored = None if rebuild else Grouping(store.get_copies(), store.get_events(), store.get_stories())
     done = set() if stored is None else {a for e in stored.events for a in e.articles}

@@ -132,7 +132,9 @@ def minhash(shingles: np.ndarray, options: DedupeOptions) -> np.ndarray:
     return minhash_many([shingles], options)[0]
 
 
-_MINHASH_BATCH = 100_000  # shingles hashed per numpy pass: 64 permutations x 8 bytes x this = 51 MB
+# Shingles hashed per numpy pass: 64 permutations x 8 bytes x this = 4 MB, which stays in cache; 100,000
+# (51 MB per temporary) was 3.5x slower on PolNeAR (0.85 s vs 0.24 s for 840 articles).
+_MINHASH_BATCH = 8_000
 
 
 def minhash_many(shingle_sets: Sequence[np.ndarray], options: DedupeOptions) -> np.ndarray:
@@ -148,7 +150,9 @@ def minhash_many(shingle_sets: Sequence[np.ndarray], options: DedupeOptions) -> 
         chunk = shingle_sets[start:stop]
         flat = np.concatenate(chunk)
         offsets = np.concatenate([[0], np.cumsum([len(c) for c in chunk])[:-1]])
-        hashed = (a[:, None] * flat[None, :] + b[:, None]) >> np.uint64(32)
+        hashed = np.multiply(a[:, None], flat[None, :])  # in place from here: no second temporary
+        hashed += b[:, None]
+        hashed >>= np.uint64(32)
         out[start:stop] = np.minimum.reduceat(hashed, offsets, axis=1).T
         start = stop
     return out

@@ -1,0 +1,213 @@
+"""Files on disk to stories: wall time, per-stage throughput and peak memory at 1k / 10k / 100k articles.
+
+Usage:
+    python bench/pipeline.py [--sizes 1000 10000 100000] [--workers 2] [--keep DIR] [--profile FILE]
+
+Writes a generated corpus of news-like articles (half plain text as scraped, half HTML pages, as in
+bench/ingest.py) grouped into planted events of 1-8 articles over a year, each event with its own people,
+place and subject told in templated sentences, mixed with real background sentences from PolNeAR
+(../shared) so that articles of one event are not near-verbatim; 5% of articles are lightly edited copies. Then, timed, in a fresh process per size: ingest
+the files into a fresh SQLite store (`ingest_paths`, `--workers` processes), and `cluster_store`: MinHash
+copy detection, lead embeddings with the real MiniLM model, events and stories, all stored. Claims
+extraction is not part of this path (`bench/claims.py` measures it).
+
+Peak memory is the larger of this process's max RSS and the largest ingest worker's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "polnear" / "train"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest import BODIES, PLACES, html_document  # noqa: E402
+
+FIRST = ("Ines Dorran Mareike Kasimir Lena Edda Mats Anders Brynja Tobias Sigrun Oskar Lotta Per Hanne Ivar "
+         "Maja Rune Tilde Eskil Frida Jonas Agnes Viktor").split()
+LAST = ("Valtari Pike Solberg Orde Marsh Rask Grenholm Kjellvik Holt Eklund Brandt Lindqvist Aalto Varga "
+        "Hedlund Moreau Castell Ferreira Novak Ibsen Sandvik Okafor Tanaka Lindahl").split()
+SUBJECTS = ("budget vote", "ferry strike", "school closure", "bridge collapse", "flood warning", "bus fare rise",
+            "housing plan", "fishing quota", "hospital merger", "river spill", "tax audit", "port expansion",
+            "wind farm", "rail delay", "mayoral race", "court ruling", "police inquiry", "water shortage")
+ACTIONS = ("approved", "rejected", "delayed", "criticised", "defended", "announced", "reviewed", "questioned")
+FILLER = ("Officials did not respond to requests for comment.", "The decision is expected to be reviewed next year.",
+          "Residents have raised concerns at several public meetings.", "Critics say the process was rushed.",
+          "The council meets again next month.", "Similar measures were adopted elsewhere in the region.")
+
+
+def _event(rng: random.Random, number: int) -> dict:
+    place = f"{rng.choice(PLACES)}" if rng.random() < 0.5 else f"{rng.choice(LAST)}by"
+    return {"people": [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(3)], "place": place,
+            "body": rng.choice(BODIES), "subject": rng.choice(SUBJECTS), "action": rng.choice(ACTIONS),
+            "amount": f"{rng.randint(2, 900) * 1000:,}", "number": number}
+
+
+def _sentence(rng: random.Random, ev: dict) -> str:
+    person, other = rng.sample(ev["people"], 2)
+    kind = rng.randrange(6)
+    if kind == 0:
+        return f"{ev['body'].capitalize()} {ev['action']} the {ev['subject']} in {ev['place']} on Monday."
+    if kind == 1:
+        return f'"We will not accept this {ev["subject"]}," {person} said.'
+    if kind == 2:
+        return f"About {ev['amount']} residents of {ev['place']} would be affected, according to {ev['body']}."
+    if kind == 3:
+        return f"{person} said {other} had {ev['action']} plans worth {ev['amount']} crowns after talks in {ev['place']}."
+    if kind == 4:
+        return f"{other}, who leads {ev['body']}, told reporters the {ev['subject']} would go ahead."
+    return rng.choice(FILLER)
+
+
+_REAL: list[str] = []
+
+
+def _real_sentences() -> list[str]:
+    """Sentences of real PolNeAR articles (background prose), or none where ../shared is absent."""
+    if not _REAL:
+        for path in sorted(POLNEAR.rglob("*.txt"))[:400]:
+            text = path.read_text(encoding="utf-8")
+            _REAL.extend(s for s in re.split(r"(?<=[.!?])\s+", text) if 8 <= len(s.split()) <= 40 and "\n" not in s)
+    return _REAL
+
+
+def _article(rng: random.Random, ev: dict) -> tuple[str, list[str]]:
+    """A title and 5-10 paragraphs: the event's facts first, then real background sentences mixed in."""
+    title = f"{ev['place']} {ev['subject']} {ev['action']} as {rng.choice(ev['people'])} speaks out"
+    real = _real_sentences()
+    paragraphs = []
+    for k in range(rng.randint(5, 10)):
+        facts = [_sentence(rng, ev) for _ in range(2 if k == 0 else 1)]
+        background = [rng.choice(real) for _ in range(rng.randint(1, 3))] if real and k else []
+        paragraphs.append(" ".join(facts + background))
+    return title, paragraphs
+
+
+def generate(root: Path, n: int, seed: int = 0) -> int:
+    """Write `n` documents under root/text and root/html; returns the number of planted events."""
+    rng = random.Random(seed)
+    text_dir, html_dir = root / "text", root / "html"
+    text_dir.mkdir(parents=True, exist_ok=True)
+    html_dir.mkdir(parents=True, exist_ok=True)
+    written, events = 0, 0
+    while written < n:
+        ev = _event(rng, events)
+        day = date(2016, 1, 1) + timedelta(days=rng.randrange(365))
+        last = None
+        for _ in range(min(rng.randint(1, 8), n - written)):
+            if last is not None and rng.random() < 0.05:
+                title, paragraphs = last[0], [*last[1][:-1], last[1][-1] + " Additional reporting by staff."]
+            else:
+                title, paragraphs = _article(rng, ev)
+            paragraphs[0] = f"{paragraphs[0]} (Report {written}.)"  # every document unique
+            published = day + timedelta(days=rng.randrange(3))
+            if written % 2:
+                page = html_document(title, paragraphs, rng, written).replace(
+                    "2024-03-12T10:00:00Z", f"{published.isoformat()}T10:00:00Z").replace("12 March 2024", "")
+                (html_dir / f"{written:06d}.html").write_text(page, encoding="utf-8")
+            else:
+                text = "\n\n".join([title, published.strftime("%B %d, %Y"), *paragraphs, "Share this article"])
+                (text_dir / f"{written:06d}.txt").write_text(text + "\n", encoding="utf-8")
+            last = (title, paragraphs)
+            written += 1
+        events += 1
+    return events
+
+
+def _max_rss_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def measure(root: Path, workers: int, profile: str | None) -> dict:
+    """Ingest root's files into a fresh store and cluster them, timing each stage (run in a child)."""
+    import wiretrace.cluster as cluster
+    from wiretrace.ingest import IngestOptions, ingest_paths
+    from wiretrace.store import open_store
+
+    stages: dict[str, float] = {}
+
+    def timed(name, func):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
+        return wrapper
+
+    cluster.embed_articles = timed("embed", cluster.embed_articles)
+    cluster.update_copies = timed("copies", cluster.update_copies)
+    cluster.cluster_articles = timed("events+stories", cluster.cluster_articles)
+    db = root / "bench.db"
+    db.unlink(missing_ok=True)
+    store = open_store(str(db))
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    started = time.perf_counter()
+    report = ingest_paths(store, [str(root / "text"), str(root / "html")], IngestOptions(workers=workers))
+    stages["ingest"] = time.perf_counter() - started
+    loaded = time.perf_counter()
+    embedder = cluster.lead_embedder()
+    stages["model load"] = time.perf_counter() - loaded
+    grouping = cluster.cluster_store(store, embedder=embedder)
+    total = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    store.close()
+    stages["store read+write"] = total - sum(stages.values())
+    return {"articles": len(report.ingested), "failed": len(report.failed), "seconds": round(total, 1),
+            "stages": {k: round(v, 1) for k, v in stages.items()}, "events": len(grouping.events),
+            "stories": len(grouping.stories), "copies": sum(1 for c in grouping.copies if c.copy_of and c.copy_of != c.article),
+            "max_rss_mib": round(_max_rss_mib())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--workers", type=int, default=2, help="ingest worker processes (default 2)")
+    parser.add_argument("--keep", type=Path, help="write corpora and stores here instead of a temporary folder")
+    parser.add_argument("--profile", help="write cProfile stats of the timed run to FILE (one size)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(measure(args.child, args.workers, args.profile)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="wiretrace-pipeline-") as tmp:
+        for n in args.sizes:
+            root = (args.keep or Path(tmp)) / f"n{n}"
+            if not (root / "text").exists():
+                started = time.perf_counter()
+                events = generate(root, n)
+                print(f"generated {n:,} documents ({events:,} planted events) in {time.perf_counter() - started:.1f} s",
+                      flush=True)
+            command = [sys.executable, __file__, "--child", str(root), "--workers", str(args.workers)]
+            command += ["--profile", args.profile] if args.profile else []
+            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            rates = "  ".join(f"{k} {v:.1f} s ({r['articles'] / v:,.0f}/s)" if v > 0 else f"{k} {v:.1f} s"
+                              for k, v in r["stages"].items())
+            print(f"files->stories n={n:<7} {r['articles']:,} articles in {r['seconds']:.1f} s "
+                  f"= {r['articles'] / r['seconds']:.0f} articles/s, max RSS {r['max_rss_mib']} MiB; "
+                  f"{r['events']:,} events, {r['stories']:,} stories, {r['copies']:,} copies", flush=True)
+            print(f"  stages: {rates}", flush=True)
+            if not args.keep:
+                subprocess.run(["rm", "-rf", str(root)], check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
