@@ -8,7 +8,10 @@ PolNeAR articles, jittered, because embedding 100k texts on 2 cores would time t
 Baseline in the same run: BM25 top-5 sentences + the same stance model, majority stance — no dense
 retrieval, no rerank, no source grouping.
 
-    python bench/check.py --sizes 1000 100000 --claims 40
+    python bench/check.py --sizes 1000 100000 --claims 40 [--store-dir /tmp/wiretrace-bench]
+
+Building the 100k store takes minutes (1.8 M sentences into full-text search); --store-dir keeps the
+built stores there and reuses them on the next run.
 """
 
 from __future__ import annotations
@@ -98,6 +101,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
     parser.add_argument("--claims", type=int, default=40)
+    parser.add_argument("--store-dir", type=Path, help="keep built stores here and reuse them (default: temporary)")
     args = parser.parse_args()
     pool = real_articles()
     embedder = MiniLMEmbedder()
@@ -110,7 +114,11 @@ def main() -> int:
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            store = build_store(str(Path(tmp) / "bench.db"), size, pool, vectors)
+            kept = args.store_dir / f"check-{size}.db" if args.store_dir else None
+            if kept is not None and kept.exists():
+                store = SQLiteStore(kept)
+            else:
+                store = build_store(str(kept or Path(tmp) / "bench.db"), size, pool, vectors)
             build = time.perf_counter() - started
             checker = Checker(store, embedder=embedder, stance_model=model)
             checker.check(claims[0])  # warm: loads the vector matrix

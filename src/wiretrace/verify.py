@@ -57,7 +57,7 @@ class CheckOptions:
     since: str | None = None
     bm25_candidates: int = 30
     dense_articles: int = 6
-    rerank_candidates: int = 16
+    rerank_candidates: int = 12
     rerank_top: int = 8
     max_query_terms: int = 8
     min_relevance: float = 0.25
