@@ -124,3 +124,10 @@ LINES = st.sampled_from([
 def test_cleaning_scraper_like_text_is_idempotent(lines, title):
     once = clean_text("\n".join(lines), title)
     assert clean_text(once, title) == once
+
+
+def test_empty_original_url_line_gives_no_url():
+    # Found by tests/test_fuzz.py (slow run): an empty "Original url:" line gave url == "".
+    from wiretrace.clean import split_scraped_text
+
+    assert split_scraped_text("Title\nSome body text here.\nOriginal url: \n").url is None

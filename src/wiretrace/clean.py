@@ -245,6 +245,6 @@ def split_scraped_text(text: str) -> ScrapedText:
             dateline = line.strip()
             lines = lines[:i] + lines[i + 1 :]
             break
-    if url and not re.match(r"^https?://", url):
+    if not url or not re.match(r"^https?://", url):
         url = None
     return ScrapedText(title=title, body="\n".join(lines), url=url, dateline=dateline)
