@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,26 @@ def seed_article_id(store, prefix: str) -> str:
         if Path(article.path or "").name.startswith(prefix):
             return article.id
     raise AssertionError(f"no seed article {prefix}")
+
+
+class DocumentTimeout(BaseException):  # noqa: N818 - a BaseException, so readers' `except Exception` cannot hide it
+    """A document took longer than its time bound."""
+
+
+@contextmanager
+def time_bound(seconds: float, what: str = "one document") -> Iterator[None]:
+    """Fail with `DocumentTimeout` if the block runs longer than `seconds` (SIGALRM: main thread, Unix only)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(signum: int, frame: object) -> None:
+        raise DocumentTimeout(f"{what}: over {seconds:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

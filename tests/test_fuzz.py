@@ -18,13 +18,13 @@ import gzip
 import io
 import json
 import os
-import signal
 import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import time_bound
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,10 +44,6 @@ OPTIONS = ReadOptions(max_bytes=2 * 1024 * 1024, max_records=50)
 
 COUNTS: Counter[str] = Counter()
 OUTCOMES: Counter[str] = Counter()
-
-
-class DocumentTimeout(BaseException):  # noqa: N818 - a BaseException, so readers' `except Exception` cannot hide it
-    """A document took longer than TIME_LIMIT_S."""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -75,21 +71,15 @@ def _warm_and_count():
 def bounded(size: int, what: str):
     """Fail if the block runs over TIME_LIMIT_S or its Python heap peak is over the bound for `size` bytes."""
 
-    def on_alarm(signum, frame):
-        raise DocumentTimeout(f"{what}: over {TIME_LIMIT_S}s on one document of {size} bytes")
-
     started_tracing = not tracemalloc.is_tracing()
     if started_tracing:
         tracemalloc.start()
     tracemalloc.reset_peak()
     base = tracemalloc.get_traced_memory()[0]
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_S)
     try:
-        yield
+        with time_bound(TIME_LIMIT_S, f"{what} on one document of {size} bytes"):
+            yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
         peak = tracemalloc.get_traced_memory()[1] - base
         if started_tracing:
             tracemalloc.stop()

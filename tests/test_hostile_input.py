@@ -18,17 +18,16 @@ import io
 import json
 import os
 import resource
-import signal
 import subprocess
 import sys
 import textwrap
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import time_bound
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,29 +88,6 @@ SNIPPETS = [b"\x00", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"\xc3", b"\xed\
 
 
 # -- the harness ----------------------------------------------------------------------------------------
-class Hang(AssertionError):
-    """A document took longer than its time bound."""
-
-
-@contextmanager
-def time_bound(seconds: float) -> Iterator[None]:
-    """Fail with `Hang` if the block runs longer than `seconds` (SIGALRM: main thread, Unix only)."""
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def alarm(signum: int, frame: object) -> None:
-        raise Hang(f"over {seconds:.0f} s for one document")
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _max_rss_mb() -> float:
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
