@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -108,7 +109,8 @@ class StanceModel:
             onnx_path: the ``.onnx`` weights; ``stance.json`` and ``tokenizer.json`` sit in the same folder.
             device: "cpu", "cuda" (needs onnxruntime-gpu and a GPU, else a `UsageError`) or "auto"
                 (CUDA when usable, else the CPU).
-            threads: ONNX Runtime intra-op threads; None lets it use every core.
+            threads: on the CPU, how many one-pair passes run at once, each on one thread (None: one
+                per usable core); on a GPU, ONNX Runtime's intra-op threads.
             spin: let idle ONNX Runtime threads busy-wait. Off by default: on a machine shared with
                 other work, spinning threads fight the other processes for the cores.
 
@@ -118,6 +120,7 @@ class StanceModel:
         import onnxruntime as ort
 
         from wiretrace.device import confirm_cuda, providers
+        from wiretrace.parallel import usable_cores
 
         self.path = Path(onnx_path)
         self.config = _read_config(self.path.parent / CONFIG_FILE)
@@ -130,6 +133,17 @@ class StanceModel:
             opts.intra_op_num_threads = threads
         opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
         self.device = _device(device)
+        # On the CPU each pair goes through alone, passes side by side on one thread each (Run is
+        # thread-safe and releases the GIL). The model's activations are quantized with one scale per
+        # pass, so batched pairs would change each other's probabilities (by up to 0.05); alone, a pair
+        # always gets the same answer. It is also faster: 1.6x the pairs/s of 32-pair batches on two
+        # cores (no padding, and small products split across cores badly).
+        self._pool: ThreadPoolExecutor | None = None
+        if self.device == "cpu":
+            opts.intra_op_num_threads = 1
+            passes = threads or usable_cores()
+            if passes > 1:
+                self._pool = ThreadPoolExecutor(passes, thread_name_prefix="wiretrace-stance")
         try:
             self.session = ort.InferenceSession(str(self.path), sess_options=opts, providers=providers(self.device))
         except Exception as exc:  # onnxruntime raises several private exception types
@@ -166,6 +180,9 @@ class StanceModel:
         batch_size = batch_size or self.batch_size
         if not pairs:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
+        if self.device == "cpu":  # one pair per pass (see __init__), whatever batch_size says
+            rows = (self._pool.map if self._pool else map)(self._run_one, pairs)
+            return np.stack(list(rows)).astype(np.float32, copy=False)
         order = np.argsort([len(p) + len(h) for p, h in pairs], kind="stable")
         out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         for start in range(0, len(pairs), batch_size):
@@ -174,6 +191,11 @@ class StanceModel:
             feeds = {k: v for k, v in feeds.items() if k in self._inputs}
             out[idx] = self.session.run(None, feeds)[0]
         return out
+
+
+    def _run_one(self, pair: tuple[str, str]) -> np.ndarray:
+        feeds = encode_pairs(self.tokenizer, [pair])
+        return self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0][0]
 
 
 def _read_config(path: Path) -> StanceConfig:
