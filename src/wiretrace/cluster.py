@@ -22,12 +22,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import numpy as np
 
 from wiretrace.dedupe import DedupeOptions, earliest_key, parse_day, update_copies
 from wiretrace.embed import Embedder, embed_articles, lead_embedder
 from wiretrace.models import Article, CopyLink, Event, Story
+from wiretrace.parallel import map_chunks, usable_cores
 from wiretrace.store import Store
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\b[A-Z]{2,5}\b", re.M)
@@ -57,7 +59,7 @@ class ClusterOptions:
         top_names: names per article that count for the overlap.
     """
 
-    event_threshold: float = 0.45
+    event_threshold: float = 0.46
     story_threshold: float = 0.6
     name_weight: float = 0.2
     event_days: int = 2
@@ -110,6 +112,10 @@ def names_in(text: str, top: int = 15) -> list[str]:
         n.lower() for n in _NAME.findall(text) if n.lower() not in _NOT_NAMES and len(n) > 2
     )
     return [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+
+
+def _names_of(texts: list[str], top: int) -> list[list[str]]:
+    return [names_in(text, top) for text in texts]
 
 
 class NameFrequencies:
@@ -343,8 +349,8 @@ def _assign_articles(
     copy_of = {c.article: c.copy_of for c in copies if c.copy_of}
     event_of = {a: c for c in events.clusters for a in c.members}
     story_by_id = {c.id: c for c in stories.clusters}
-    for article in fresh:
-        names = names_in(article.text, options.top_names)
+    found = map_chunks(partial(_names_of, top=options.top_names), [a.text for a in fresh], usable_cores())
+    for article, names in zip(fresh, found, strict=True):
         freq.add(names)
         vector, day = vectors[article.id], days[article.id]
         original = event_of.get(copy_of.get(article.id, ""))

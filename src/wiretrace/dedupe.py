@@ -17,10 +17,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import numpy as np
 
 from wiretrace.models import Article, CopyLink
+from wiretrace.parallel import map_chunks, usable_cores
 from wiretrace.store import Store
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -158,9 +160,16 @@ def minhash_many(shingle_sets: Sequence[np.ndarray], options: DedupeOptions) -> 
     return out
 
 
-def signatures_of(texts: Sequence[str], options: DedupeOptions) -> np.ndarray:
-    """MinHash signatures of texts, one row each."""
+def signatures_of(texts: Sequence[str], options: DedupeOptions, workers: int = 1) -> np.ndarray:
+    """MinHash signatures of texts, one row each; with `workers` > 1, large batches in processes."""
+    if workers > 1:
+        rows = map_chunks(partial(_signature_rows, options=options), texts, workers)
+        return np.stack(rows) if rows else np.zeros((0, options.num_perm), dtype=np.uint32)
     return minhash_many([shingle_hashes(t, options.shingle) for t in texts], options)
+
+
+def _signature_rows(texts: list[str], options: DedupeOptions) -> list[np.ndarray]:
+    return list(signatures_of(texts, options))
 
 
 _CAPITAL = re.compile(r"\b(?:[A-Z][\w'’-]+|\d[\d,.]*\d|\d)\b")
@@ -367,6 +376,7 @@ def find_copies(
     new: np.ndarray | None = None,
     signatures: np.ndarray | None = None,
     previous: Sequence[CopyLink] = (),
+    workers: int = 1,
 ) -> list[CopyLink]:
     """Copy links for all `articles`, comparing only pairs that involve a `new` one.
 
@@ -377,6 +387,7 @@ def find_copies(
         new: which articles to compare (default: all); pairs of two old articles were judged before.
         signatures: MinHash signatures, one row per article, so old ones need not be recomputed.
         previous: stored links, whose groups are kept.
+        workers: processes that shingle the candidates' texts (and sign them, without `signatures`).
 
     Returns:
         One `CopyLink` per article, sorted by group then article.
@@ -385,23 +396,27 @@ def find_copies(
     new = np.ones(len(articles), dtype=bool) if new is None else np.asarray(new, dtype=bool)
     days = [parse_day(a.published) for a in articles]
     if signatures is None:
-        signatures = signatures_of([a.text for a in articles], options)
+        signatures = signatures_of([a.text for a in articles], options, workers)
     candidates = dict.fromkeys(lsh_pairs(signatures, new, options))
     if vectors is not None and len(articles):
         candidates.update(window_pairs(vectors, days, new, options.rewrite_cosine, options.max_days))
-    prints: dict[int, Fingerprint] = {}
-
-    def fp(i: int) -> Fingerprint:
-        if i not in prints:
-            prints[i] = fingerprint(articles[i], options)
-        return prints[i]
-
+    # Fingerprints of every article in a candidate pair (the signature is known: only shingles and rare
+    # words are computed again), in processes when there are many.
+    needed = sorted({k for pair in candidates for k in pair})
+    parts = map_chunks(partial(_fingerprint_parts, size=options.shingle), [articles[k].text for k in needed], workers)
+    prints = {k: Fingerprint(articles[k].id, shingles.astype(np.uint64), signatures[k], rare, days[k])
+              for k, (shingles, rare) in zip(needed, parts, strict=True)}
     scores = {}
     for (i, j), cosine in sorted(candidates.items()):
-        score = copy_score(fp(i), fp(j), cosine, options)
+        score = copy_score(prints[i], prints[j], cosine, options)
         if score > 0:
             scores[(i, j)] = score
     return link_copies([a.id for a in articles], days, scores, previous)
+
+
+def _fingerprint_parts(texts: list[str], size: int) -> list[tuple[np.ndarray, frozenset[str]]]:
+    """Shingle hashes (as uint32, half the bytes to send back from a worker) and rare words of texts."""
+    return [(shingle_hashes(text, size).astype(np.uint32), rare_words(text)) for text in texts]
 
 
 def signature_key(options: DedupeOptions) -> str:
@@ -423,8 +438,9 @@ def update_copies(
     key = signature_key(options)
     cached = store.get_embeddings(key)
     missing = [a for a in articles if a.id not in cached]
-    fresh = dict(zip([a.id for a in missing], signatures_of([a.text for a in missing], options), strict=True))
+    signatures = signatures_of([a.text for a in missing], options, workers=usable_cores())
+    fresh = dict(zip([a.id for a in missing], signatures, strict=True))
     if fresh:
         store.put_embeddings(key, {k: v.view(np.float32) for k, v in fresh.items()})
     signatures = np.stack([fresh[a.id] if a.id in fresh else cached[a.id].view(np.uint32) for a in articles])
-    return find_copies(articles, options, vectors, new, signatures, previous)
+    return find_copies(articles, options, vectors, new, signatures, previous, workers=usable_cores())

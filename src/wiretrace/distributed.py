@@ -236,8 +236,8 @@ _EMBEDDERS: dict[str, Any] = {}  # per worker process: the model loads once, not
 def _embedder(device: str) -> Any:
     from wiretrace.embed import lead_embedder
 
-    if device not in _EMBEDDERS:
-        _EMBEDDERS[device] = lead_embedder(device)
+    if device not in _EMBEDDERS:  # a Ray task holds one CPU: one pass at a time, not one per core
+        _EMBEDDERS[device] = lead_embedder(device, threads=1 if device == "cpu" else 0)
     return _EMBEDDERS[device]
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 from typing import BinaryIO
 
 from wiretrace import errors
@@ -134,7 +135,9 @@ def read_articles(
     """Every article (or the error in its place) from the given paths, in order.
 
     With `options.workers` > 1, documents are read here and cleaned in a process pool, a bounded batch
-    at a time, and results come back in input order, so the output is the same as with one worker.
+    at a time, and results come back in input order, so the output is the same as with one worker. The
+    next batch is handed to the workers before this one's articles are yielded, so they keep working
+    while the caller stores them (at most two batches are in memory).
     """
     documents = _documents(paths, options, stdin)
     if options.workers <= 1:
@@ -144,12 +147,22 @@ def read_articles(
     # fork: workers inherit the loaded modules and need no importable __main__ (spawn re-runs it, and
     # fails for a script read from stdin); where there is no fork, spawn.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    build = partial(_build_in_worker, options=options)
+
+    def results(batch: list[RawDocument | InputError], work: AsyncResult) -> Iterator[Article | InputError]:
+        built = iter(work.get())
+        for doc in batch:
+            yield doc if isinstance(doc, InputError) else _from_worker(next(built))
+
     with context.Pool(options.workers) as pool:
+        previous = None
         for batch in _batches(documents, options.workers * 32):
-            todo = [doc for doc in batch if not isinstance(doc, InputError)]
-            built = iter(pool.map(partial(_build_in_worker, options=options), todo, chunksize=8))
-            for doc in batch:
-                yield doc if isinstance(doc, InputError) else _from_worker(next(built))
+            work = pool.map_async(build, [doc for doc in batch if not isinstance(doc, InputError)], chunksize=8)
+            if previous is not None:
+                yield from results(*previous)
+            previous = (batch, work)
+        if previous is not None:
+            yield from results(*previous)
 
 
 def _documents(
