@@ -537,7 +537,7 @@ def effective_date(m: Mention) -> str | None:
 
 def contradictions_between(
     groups: Sequence[ClaimGroup], embedder: Any, model: Any, options: AlignOptions, max_pairs: int = 200,
-    max_readings: int = 6,
+    max_readings: int = 6, max_texts: int = 3,
 ) -> list[Discrepancy]:
     """`fact` discrepancies between claim groups that talk about the same thing but did not align.
 
@@ -545,32 +545,41 @@ def contradictions_between(
     drinking water" / "ammonia reached the drinking water supply"), so related groups from different
     sources are read against each other by the stance model: whole, and clause by clause with the
     reporting frame removed (`checks.clauses`), because a denial is often one clause of a longer
-    statement. The two mentions shown come from different sources.
+    statement. Two groups are related when any of their mentions are (up to `max_texts` distinct texts
+    of each), and are read through their closest pair of texts: a group's representative text may be a
+    bare quote ("no risk to drinking water.") while the sentence around another mention of it names the
+    subject. The two mentions shown come from different sources.
     """
     textual = [g for g in groups if g.kind != "figure"]
     if len(textual) < 2:
         return []
-    vectors = embedder.embed([g.text for g in textual])
-    sims = vectors @ vectors.T
+    texts_of = [list(dict.fromkeys([g.text, *(m.claim.text for m in g.mentions)]))[:max_texts] for g in textual]
+    distinct = list(dict.fromkeys(t for texts in texts_of for t in texts))
+    row_of = {t: k for k, t in enumerate(distinct)}
+    vectors = embedder.embed(distinct)
+    rows = [row_of[t] for texts in texts_of for t in texts]  # each group's texts, contiguous
+    starts = np.cumsum([0] + [len(texts) for texts in texts_of])[:-1]
+    by_text = vectors[rows] @ vectors[rows].T
+    sims = np.maximum.reduceat(np.maximum.reduceat(by_text, starts, axis=0), starts, axis=1)
+    sources = [{m.source for m in g.mentions} for g in textual]
     candidates = []
-    for i in range(len(textual)):
-        for j in range(i + 1, len(textual)):
-            if sims[i, j] >= options.related_cosine and not (
-                {m.source for m in textual[i].mentions} & {m.source for m in textual[j].mentions}
-                and len({m.source for m in textual[i].mentions} | {m.source for m in textual[j].mentions}) == 1
-            ):
-                candidates.append((-float(sims[i, j]), i, j))
+    for i, j in zip(*np.nonzero(np.triu(sims >= options.related_cosine, k=1)), strict=True):
+        if not (sources[i] & sources[j] and len(sources[i] | sources[j]) == 1):
+            candidates.append((-float(sims[i, j]), int(i), int(j)))
     candidates = sorted(candidates)[:max_pairs]
     if not candidates:
         return []
-    # Each group pair is read whole and clause by clause (frames removed), both directions; a pair's
-    # score is its strongest contradiction.
-    units = {k: checks.clauses(g.text) for k, g in enumerate(textual)}
+    # Each group pair is read through its closest texts, whole and clause by clause (frames removed), both
+    # directions; a pair's score is its strongest contradiction.
+    closest: list[tuple[str, str]] = []
     pairs: list[tuple[str, str]] = []
     owner: list[int] = []
     for n, (_, i, j) in enumerate(candidates):
-        whole = (textual[i].text, textual[j].text)
-        readings = [whole] + [(a, b) for a in units[i] for b in units[j] if (a, b) != whole]
+        whole = max(((a, b) for a in texts_of[i] for b in texts_of[j]),
+                    key=lambda ab: float(vectors[row_of[ab[0]]] @ vectors[row_of[ab[1]]]))
+        closest.append(whole)
+        readings = [whole] + [(a, b) for a in checks.clauses(whole[0]) for b in checks.clauses(whole[1])
+                              if (a, b) != whole]
         for a, b in readings[:max_readings]:
             pairs += [(a, b), (b, a)]
             owner += [n, n]
@@ -582,8 +591,11 @@ def contradictions_between(
     found = []
     for n, (_, i, j) in enumerate(candidates):
         score = best[n]
+        text_a, text_b = closest[n]
         apart = [(a, b) for a in textual[i].mentions for b in textual[j].mentions if a.source != b.source]
-        apart.sort(key=lambda pair: _contradict_threshold(*pair, options))
+        # The mentions shown: the laxest threshold first, then those whose texts were read.
+        apart.sort(key=lambda pair: (_contradict_threshold(*pair, options),
+                                     (pair[0].claim.text, pair[1].claim.text) != (text_a, text_b)))
         if apart and score >= _contradict_threshold(*apart[0], options):
             a, b = apart[0]
             found.append(Discrepancy("fact", textual[i].id, [a, b],
