@@ -47,7 +47,8 @@ def real_articles() -> list[Article]:
     return out
 
 
-def build_store(path: str, size: int, pool: list[Article], vectors: np.ndarray, seed: int = 3) -> SQLiteStore:
+def build_store(path: str, size: int, pool: list[Article], vectors: np.ndarray, model_name: str,
+                seed: int = 3) -> SQLiteStore:
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     sentences = [a.text[s:e] for a in pool for s, e in split_sentences(a.text) if e - s > 30]
@@ -63,7 +64,7 @@ def build_store(path: str, size: int, pool: list[Article], vectors: np.ndarray, 
         batch_vectors[article.id] = jitter / np.linalg.norm(jitter)
         if len(batch_articles) == 2000 or i == size - 1:
             store.put_articles(batch_articles)
-            store.put_embeddings(MiniLMEmbedder.name, batch_vectors)
+            store.put_embeddings(model_name, batch_vectors)
             for a in batch_articles:
                 spans = [(s, e, a.text[s:e]) for s, e in split_sentences(a.text) if e - s > 15]
                 store.put_sentences(a.id, spans, SENTENCE_INDEX_VERSION)
@@ -118,7 +119,7 @@ def main() -> int:
             if kept is not None and kept.exists():
                 store = SQLiteStore(kept)
             else:
-                store = build_store(str(kept or Path(tmp) / "bench.db"), size, pool, vectors)
+                store = build_store(str(kept or Path(tmp) / "bench.db"), size, pool, vectors, embedder.name)
             build = time.perf_counter() - started
             checker = Checker(store, embedder=embedder, stance_model=model)
             checker.check(claims[0])  # warm: loads the vector matrix

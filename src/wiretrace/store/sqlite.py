@@ -22,7 +22,7 @@ BUSY_TIMEOUT_MS = 60_000
 # Matching rows a full-text query may rank. BM25 costs about a microsecond per matching row, so the
 # common words of a claim (in one sentence of ten in a large store) would dominate `check`; past this
 # many, only sentences holding one of the query's rarer words are ranked (by all its words).
-SEARCH_POSTINGS = 20_000
+SEARCH_POSTINGS = 10_000
 
 # Append only: a released migration is never edited, so every store can be brought up to date.
 MIGRATIONS: list[str] = [
