@@ -11,7 +11,8 @@ the files into a fresh SQLite store (`ingest_paths`, `--workers` processes), and
 copy detection, lead embeddings with the real MiniLM model, events and stories, all stored. Claims
 extraction is not part of this path (`bench/claims.py` measures it).
 
-Peak memory is the larger of this process's max RSS and the largest ingest worker's.
+Peak memory is the larger of this process's max RSS and the largest ingest worker's. After the timed
+part, the events found are scored against the planted ones (B-cubed F1; `planted.json` in the corpus).
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ def generate(root: Path, n: int, seed: int = 0) -> int:
     text_dir.mkdir(parents=True, exist_ok=True)
     html_dir.mkdir(parents=True, exist_ok=True)
     written, events = 0, 0
+    planted: dict[str, int] = {}
     while written < n:
         ev = _event(rng, events)
         day = date(2016, 1, 1) + timedelta(days=rng.randrange(365))
@@ -115,13 +117,29 @@ def generate(root: Path, n: int, seed: int = 0) -> int:
                 page = html_document(title, paragraphs, rng, written).replace(
                     "2024-03-12T10:00:00Z", f"{published.isoformat()}T10:00:00Z").replace("12 March 2024", "")
                 (html_dir / f"{written:06d}.html").write_text(page, encoding="utf-8")
+                planted[f"{written:06d}.html"] = events
             else:
                 text = "\n\n".join([title, published.strftime("%B %d, %Y"), *paragraphs, "Share this article"])
                 (text_dir / f"{written:06d}.txt").write_text(text + "\n", encoding="utf-8")
+                planted[f"{written:06d}.txt"] = events
             last = (title, paragraphs)
             written += 1
         events += 1
+    (root / "planted.json").write_text(json.dumps(planted), encoding="utf-8")
     return events
+
+
+def bcubed_f1(pred: dict[str, str], gold: dict[str, int]) -> float:
+    """B-cubed F1 of predicted groups against the planted events (as eval/stories.py computes it)."""
+    pred_sets: dict[str, set[str]] = {}
+    gold_sets: dict[int, set[str]] = {}
+    for k in gold:
+        pred_sets.setdefault(pred[k], set()).add(k)
+        gold_sets.setdefault(gold[k], set()).add(k)
+    shared = {k: len(pred_sets[pred[k]] & gold_sets[gold[k]]) for k in gold}
+    p = sum(shared[k] / len(pred_sets[pred[k]]) for k in gold) / len(gold)
+    r = sum(shared[k] / len(gold_sets[gold[k]]) for k in gold) / len(gold)
+    return 2 * p * r / (p + r)
 
 
 def _max_rss_mib() -> float:
@@ -167,12 +185,20 @@ def measure(root: Path, workers: int, profile: str | None) -> dict:
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
-    store.close()
     stages["store read+write"] = total - sum(stages.values())
+    planted_file = root / "planted.json"
+    quality = None
+    if planted_file.exists():  # outside the timed part: how well the planted events were found
+        planted = json.loads(planted_file.read_text(encoding="utf-8"))
+        by_name = {Path(a.path or "").name: a.id for a in store.list_articles()}
+        gold = {by_name[name]: event for name, event in planted.items() if name in by_name}
+        pred = {a: e.id for e in grouping.events for a in e.articles}
+        quality = round(bcubed_f1({k: pred.get(k, k) for k in gold}, gold), 3)
+    store.close()
     return {"articles": len(report.ingested), "failed": len(report.failed), "seconds": round(total, 1),
             "stages": {k: round(v, 1) for k, v in stages.items()}, "events": len(grouping.events),
             "stories": len(grouping.stories), "copies": sum(1 for c in grouping.copies if c.copy_of and c.copy_of != c.article),
-            "max_rss_mib": round(_max_rss_mib())}
+            "max_rss_mib": round(_max_rss_mib()), "planted_bcubed_f1": quality}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="wiretrace-pipeline-") as tmp:
         for n in args.sizes:
             root = (args.keep or Path(tmp)) / f"n{n}"
-            if not (root / "text").exists():
+            if not (root / "planted.json").exists():
                 started = time.perf_counter()
                 events = generate(root, n)
                 print(f"generated {n:,} documents ({events:,} planted events) in {time.perf_counter() - started:.1f} s",
@@ -202,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
                               for k, v in r["stages"].items())
             print(f"files->stories n={n:<7} {r['articles']:,} articles in {r['seconds']:.1f} s "
                   f"= {r['articles'] / r['seconds']:.0f} articles/s, max RSS {r['max_rss_mib']} MiB; "
-                  f"{r['events']:,} events, {r['stories']:,} stories, {r['copies']:,} copies", flush=True)
+                  f"{r['events']:,} events, {r['stories']:,} stories, {r['copies']:,} copies; "
+                  f"events vs planted: B3-F1 {r['planted_bcubed_f1']}", flush=True)
             print(f"  stages: {rates}", flush=True)
             if not args.keep:
                 subprocess.run(["rm", "-rf", str(root)], check=False)

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS, help="NLI JSONL to take pairs from")
     p.add_argument("--n", type=int, default=1000)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=int, default=32, help="pairs per pass on a GPU (on the CPU each pair goes alone)")
     p.add_argument("--repeats", type=int, default=3)
     a = p.parse_args(argv)
     pairs = read_pairs(a.pairs, a.n)
@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             model = StanceModel(path, threads=a.threads)
             results[label] = (pairs_per_second(model, pairs, a.batch_size, a.repeats), path.stat().st_size)
     base = results["fp32 ONNX (baseline)"][0]
-    print(f"{len(pairs)} pairs from {a.pairs.name}, batch {a.batch_size}, {a.threads} threads, median of {a.repeats}")
+    print(f"{len(pairs)} pairs from {a.pairs.name}, one pair per pass, {a.threads} passes side by side, "
+          f"median of {a.repeats}")
     for label, (rate, size) in results.items():
         print(f"{label:22} {rate:8.1f} pairs/s  {size / 1e6:6.1f} MB  x{rate / base:.2f} vs fp32")
     return 0
