@@ -22,6 +22,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +109,9 @@ def main() -> int:
             timings.append((built, time.perf_counter() - t0))
         best_build, best_render = min(t[0] for t in timings), min(t[1] for t in timings)
         assert dossier is not None
-        print(f"dossier: {len(dossier.groups)} claim groups shown, {len(dossier.discrepancies)} discrepancies; "
+        kinds = Counter(d.type for d in dossier.discrepancies)
+        print(f"dossier: {len(dossier.groups)} claim groups shown, {len(dossier.discrepancies)} discrepancies "
+              f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}); "
               f"json {sizes['json'] // 1024} KiB, md {sizes['md'] // 1024} KiB, html {sizes['html'] // 1024} KiB")
 
         t0 = time.perf_counter()
