@@ -438,8 +438,8 @@ def update_copies(
     key = signature_key(options)
     cached = store.get_embeddings(key)
     missing = [a for a in articles if a.id not in cached]
-    signatures = signatures_of([a.text for a in missing], options, workers=usable_cores())
-    fresh = dict(zip([a.id for a in missing], signatures, strict=True))
+    computed = signatures_of([a.text for a in missing], options, workers=usable_cores())
+    fresh = dict(zip([a.id for a in missing], computed, strict=True))
     if fresh:
         store.put_embeddings(key, {k: v.view(np.float32) for k, v in fresh.items()})
     signatures = np.stack([fresh[a.id] if a.id in fresh else cached[a.id].view(np.uint32) for a in articles])

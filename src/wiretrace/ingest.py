@@ -8,7 +8,6 @@ kill and nothing half-written.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -31,6 +30,7 @@ from wiretrace.metadata import (
     wire_agency,
 )
 from wiretrace.models import Article, IngestFailure, IngestReport, RawDocument
+from wiretrace.parallel import process_context
 from wiretrace.readers import ReadOptions, expand_paths, read_documents
 from wiretrace.store import Store
 
@@ -144,9 +144,7 @@ def read_articles(
         for doc in documents:
             yield doc if isinstance(doc, InputError) else _build_or_error(doc, options)
         return
-    # fork: workers inherit the loaded modules and need no importable __main__ (spawn re-runs it, and
-    # fails for a script read from stdin); where there is no fork, spawn.
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # fork where there is fork: spawn re-runs __main__, and fails for a script read from stdin.
     build = partial(_build_in_worker, options=options)
 
     def results(batch: list[RawDocument | InputError], work: AsyncResult) -> Iterator[Article | InputError]:
@@ -154,7 +152,7 @@ def read_articles(
         for doc in batch:
             yield doc if isinstance(doc, InputError) else _from_worker(next(built))
 
-    with context.Pool(options.workers) as pool:
+    with process_context().Pool(options.workers) as pool:
         previous = None
         for batch in _batches(documents, options.workers * 32):
             work = pool.map_async(build, [doc for doc in batch if not isinstance(doc, InputError)], chunksize=8)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.context import BaseContext
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -25,6 +27,21 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def passes_side_by_side(threads: int | None, name: str) -> ThreadPoolExecutor | None:
+    """Threads for one-input model passes run side by side (None when there is one core to run them on).
+
+    onnxruntime's Run is thread-safe and releases the GIL, so `threads` passes (0 or None: one per usable
+    core) each on a one-thread session beat one pass at a time spread over the cores.
+    """
+    passes = threads or usable_cores()
+    return ThreadPoolExecutor(passes, thread_name_prefix=name) if passes > 1 else None
+
+
+def process_context() -> BaseContext:
+    """Fork where there is fork (workers inherit the loaded modules and need no importable __main__), else spawn."""
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+
+
 def map_chunks(func: Callable[[list[T]], list[R]], items: Sequence[T], workers: int, chunk: int = 2_000) -> list[R]:
     """`func` over `items` a chunk at a time, in `workers` processes when there are at least four chunks.
 
@@ -33,7 +50,6 @@ def map_chunks(func: Callable[[list[T]], list[R]], items: Sequence[T], workers: 
     """
     if workers <= 1 or len(items) < 4 * chunk:
         return list(func(list(items)))
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     chunks = [list(items[i : i + chunk]) for i in range(0, len(items), chunk)]
-    with context.Pool(workers) as pool:
+    with process_context().Pool(workers) as pool:
         return [result for part in pool.map(func, chunks) for result in part]

@@ -120,7 +120,7 @@ class StanceModel:
         import onnxruntime as ort
 
         from wiretrace.device import confirm_cuda, providers
-        from wiretrace.parallel import usable_cores
+        from wiretrace.parallel import passes_side_by_side
 
         self.path = Path(onnx_path)
         self.config = _read_config(self.path.parent / CONFIG_FILE)
@@ -129,21 +129,19 @@ class StanceModel:
             raise StanceModelError(f"{tok_path}: tokenizer.json missing next to the stance model")
         self.tokenizer = load_tokenizer(tok_path, self.config.max_len)
         opts = ort.SessionOptions()
-        if threads:
-            opts.intra_op_num_threads = threads
         opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
         self.device = _device(device)
-        # On the CPU each pair goes through alone, passes side by side on one thread each (Run is
-        # thread-safe and releases the GIL). The model's activations are quantized with one scale per
-        # pass, so batched pairs would change each other's probabilities (by up to 0.05); alone, a pair
-        # always gets the same answer. It is also faster: 1.6x the pairs/s of 32-pair batches on two
-        # cores (no padding, and small products split across cores badly).
+        # On the CPU each pair goes through alone, passes side by side on one thread each. The model's
+        # activations are quantized with one scale per pass, so batched pairs would change each other's
+        # probabilities (by up to 0.05); alone, a pair always gets the same answer. It is also faster:
+        # 1.6x the pairs/s of 32-pair batches on two cores (no padding, and small products split across
+        # cores badly).
         self._pool: ThreadPoolExecutor | None = None
         if self.device == "cpu":
             opts.intra_op_num_threads = 1
-            passes = threads or usable_cores()
-            if passes > 1:
-                self._pool = ThreadPoolExecutor(passes, thread_name_prefix="wiretrace-stance")
+            self._pool = passes_side_by_side(threads, "wiretrace-stance")
+        elif threads:
+            opts.intra_op_num_threads = threads
         try:
             self.session = ort.InferenceSession(str(self.path), sess_options=opts, providers=providers(self.device))
         except Exception as exc:  # onnxruntime raises several private exception types
@@ -191,7 +189,6 @@ class StanceModel:
             feeds = {k: v for k, v in feeds.items() if k in self._inputs}
             out[idx] = self.session.run(None, feeds)[0]
         return out
-
 
     def _run_one(self, pair: tuple[str, str]) -> np.ndarray:
         feeds = encode_pairs(self.tokenizer, [pair])
