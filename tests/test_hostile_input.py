@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import time_bound
+from conftest import time_bound, warc_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,18 +61,6 @@ ATOM = (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2
 JSONL = "\n".join(json.dumps({"text": BODY, "title": f"Ferry {i}", "url": f"https://x.example/{i}",
                               "published": "2024-03-12", "outlet": "Observer"}) for i in range(3))
 TEXT = f"Ferry to the island\n\nMarch 12, 2024\n\n{BODY}\n\n{BODY}\n\nOriginal url: https://observer.example/ferry\n"
-
-
-def warc_bytes(pages: list[tuple[str, bytes, str]], compress: bool = True) -> bytes:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=compress)
-    for url, body, ctype in pages:
-        http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
-    return out.getvalue()
 
 
 WARC = warc_bytes([("https://a.example/1", PAGE.encode(), "text/html; charset=utf-8"),

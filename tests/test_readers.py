@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+from conftest import warc_bytes
 
 from wiretrace.errors import EncodingProblem, InputError, InputTooLarge, NoArticle, UnsupportedFormat
 from wiretrace.models import RawDocument
@@ -21,19 +22,6 @@ ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Outlet</title>
 <entry><title>Ferry</title><link href="https://atom.example/ferry"/><updated>2024-03-12T08:00:00Z</updated>
 <content type="html">&lt;p&gt;{BODY}&lt;/p&gt;</content></entry></feed>"""
-
-
-def warc_bytes(pages: list[tuple[str, bytes, str]]) -> bytes:
-    """A gzipped WARC with one response record per (url, body, content type)."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True)
-    for url, body, ctype in pages:
-        http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
-    return out.getvalue()
 
 
 def read_all(tmp_path, name: str, data: bytes, options: ReadOptions | None = None) -> list:
