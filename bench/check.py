@@ -25,12 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.checks import content_words
-from wiretrace.embed import MiniLMEmbedder, article_lead
+from wiretrace.claims.sentences import split_sentences
+from wiretrace.crosscheck.checks import content_words
+from wiretrace.ml.embedder import MiniLMEmbedder
+from wiretrace.ml.stance.model import load_stance_model
 from wiretrace.models import Article
-from wiretrace.sentences import split_sentences
-from wiretrace.stance.model import load_stance_model
 from wiretrace.store.sqlite import SQLiteStore
+from wiretrace.stories.embed import article_lead
 from wiretrace.verify import SENTENCE_INDEX_VERSION, Checker
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "polnear"

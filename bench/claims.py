@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from wiretrace.extract import ExtractOptions, extract_many
+from wiretrace.claims import ExtractOptions, extract_many
+from wiretrace.claims.nlp import load_model
 from wiretrace.models import Article
-from wiretrace.nlp import load_model
 
 
 def main() -> int:

@@ -30,11 +30,12 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from polnear import read_corpus, read_labels  # noqa: E402
 
-from wiretrace.dossier import build_dossier, render  # noqa: E402
-from wiretrace.embed import MiniLMEmbedder  # noqa: E402
-from wiretrace.extract import extract_store  # noqa: E402
+from wiretrace.claims import extract_store  # noqa: E402
+from wiretrace.crosscheck.dossier import build_dossier  # noqa: E402
+from wiretrace.ml.embedder import MiniLMEmbedder  # noqa: E402
+from wiretrace.ml.stance.model import load_stance_model  # noqa: E402
 from wiretrace.models import Article, Event, Story  # noqa: E402
-from wiretrace.stance.model import load_stance_model  # noqa: E402
+from wiretrace.report import render  # noqa: E402
 from wiretrace.store.sqlite import SQLiteStore  # noqa: E402
 
 ELECTION_EVENTS = ("primar", "caucus", "tuesday", "debate", "convention")

@@ -46,8 +46,8 @@ print(json.dumps({"seconds": seconds, "max_rss_mib": resource.getrusage(resource
 
 
 def leads(n: int) -> list[str]:
-    from wiretrace.embed import article_lead
     from wiretrace.models import Article
+    from wiretrace.stories.embed import article_lead
 
     paths = sorted(POLNEAR.rglob("*.txt"))[:n]
     if not paths:
@@ -59,7 +59,7 @@ def ours(texts: list[str], system: str, threads: int) -> dict:
     import resource
     import time
 
-    from wiretrace.embed import LEAD_TOKENS, EmbedOptions, MiniLMEmbedder
+    from wiretrace.ml.embedder import LEAD_TOKENS, EmbedOptions, MiniLMEmbedder
 
     options = {"wiretrace": EmbedOptions(max_tokens=LEAD_TOKENS, threads=threads),
                "float": EmbedOptions(max_tokens=LEAD_TOKENS, threads=threads, quantize=False),
@@ -83,7 +83,7 @@ def main() -> int:
         texts = json.loads(Path(args.child[1]).read_text(encoding="utf-8"))
         print(json.dumps(ours(texts, args.child[0], args.threads)))
         return 0
-    from wiretrace.embed import LEAD_TOKENS
+    from wiretrace.ml.embedder import LEAD_TOKENS
 
     texts = leads(args.articles)
     results = {}

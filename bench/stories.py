@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.cluster import cluster_store
 from wiretrace.models import Article
 from wiretrace.store import open_store
+from wiretrace.stories.cluster import cluster_store
 
 COMMON = ("the a of to and in said on for that with was is by at from as it his her have has will "
           "officials government week report people year new after told percent state city").split()
@@ -112,7 +112,7 @@ def run_baseline(n: int) -> str:
 
 def run_embed(n: int) -> str:
     """MiniLM on 2 threads: real PolNeAR sentences (or generated ones where ../shared is absent)."""
-    from wiretrace.embed import EmbedOptions, MiniLMEmbedder
+    from wiretrace.ml.embedder import EmbedOptions, MiniLMEmbedder
 
     if POLNEAR.exists():
         texts = [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:200]]

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from wiretrace.extract import ExtractOptions, analyze_texts
+from wiretrace.claims import ExtractOptions, analyze_texts
 
 Span = tuple[int, int]
 QUOTE_MARKS = ("“", "”", '"', "''")  # '' is the double quote of some archives (NYT)

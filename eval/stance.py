@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from wiretrace.stance.model import LABELS, load_stance_model, load_tokenizer  # noqa: E402
+from wiretrace.ml.stance.model import LABELS, load_stance_model, load_tokenizer  # noqa: E402
 
 LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 CF_LABELS = {"SUPPORTS": "entailment", "REFUTES": "contradiction", "NOT_ENOUGH_INFO": "neutral"}

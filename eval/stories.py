@@ -20,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.cluster import ClusterOptions, cluster_articles
-from wiretrace.dedupe import find_copies
-from wiretrace.embed import LEAD_TOKENS, MiniLMEmbedder, article_lead
+from wiretrace.ml.embedder import LEAD_TOKENS, MiniLMEmbedder
 from wiretrace.models import Article
+from wiretrace.stories.cluster import ClusterOptions, cluster_articles
+from wiretrace.stories.dedupe import find_copies
+from wiretrace.stories.embed import article_lead
 
 
 def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
@@ -49,7 +50,7 @@ def pairwise_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
 
 
 def wiretrace_events(articles: list[Article], threads: int) -> dict[str, str]:
-    from wiretrace.embed import EmbedOptions
+    from wiretrace.ml.embedder import EmbedOptions
 
     vectors = MiniLMEmbedder(EmbedOptions(max_tokens=LEAD_TOKENS, threads=threads)).embed([article_lead(a) for a in articles])
     by_id = {a.id: vectors[i] for i, a in enumerate(articles)}

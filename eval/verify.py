@@ -126,8 +126,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from wiretrace.embed import MiniLMEmbedder
-    from wiretrace.stance.model import load_stance_model
+    from wiretrace.ml.embedder import MiniLMEmbedder
+    from wiretrace.ml.stance.model import load_stance_model
 
     model = load_stance_model(args.model)
     embedder = MiniLMEmbedder()

@@ -46,8 +46,8 @@ def _progress_printer() -> Callable[[str, int], None] | None:
 def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     """Ingest files, directories, globs or '-' (stdin)."""
     from wiretrace.ingest import IngestOptions
+    from wiretrace.ingest.readers import ReadOptions
     from wiretrace.pipeline import ingest
-    from wiretrace.readers import ReadOptions
 
     if args.max_bytes <= 0:
         raise UsageError(f"--max-bytes must be positive, not {args.max_bytes}")
@@ -56,7 +56,7 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes), workers=args.workers)
     progress = None if args.json else _progress_printer()
     if args.engine == "ray":
-        from wiretrace.distributed import RayOptions, ingest_ray
+        from wiretrace.engines.ray import RayOptions, ingest_ray
 
         ray_options = RayOptions(address=args.ray_address, device=args.device)
         report = ingest_ray(store, args.paths, options, ray_options, stdin=sys.stdin.buffer, progress=progress)
@@ -128,7 +128,8 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
     """Cross-check a story: claim groups, discrepancies, provenance, figures, timeline."""
-    from wiretrace.dossier import build_dossier, render
+    from wiretrace.crosscheck.dossier import build_dossier
+    from wiretrace.report import render
 
     text = render(build_dossier(store, args.story_id, device=args.device), "json" if args.json else args.format)
     if args.output:
@@ -145,7 +146,7 @@ def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_stories(args: argparse.Namespace, store: Store) -> int:
     """List stories (related events), largest first, with their events and articles."""
-    from wiretrace.cluster import list_stories
+    from wiretrace.stories.cluster import list_stories
 
     stories = list_stories(store)
     if args.json:
@@ -158,7 +159,7 @@ def cmd_stories(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_copies(args: argparse.Namespace, store: Store) -> int:
     """List copy groups: near-duplicate and syndicated articles, with the original each copies."""
-    from wiretrace.cluster import list_copies
+    from wiretrace.stories.cluster import list_copies
 
     groups = list_copies(store)
     if args.json:
@@ -173,7 +174,7 @@ def cmd_copies(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_cluster(args: argparse.Namespace, store: Store) -> int:
     """Re-run copy detection and story clustering over every stored article, from scratch."""
-    from wiretrace.cluster import cluster_store
+    from wiretrace.stories.cluster import cluster_store
 
     grouping = cluster_store(store, rebuild=True)
     summary = {"copies": sum(1 for c in grouping.copies if c.copy_of), "events": len(grouping.events),
@@ -195,7 +196,7 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_claims(args: argparse.Namespace, store: Store) -> int:
     """List extracted claims: statements, quotes with speakers, figures, with their attribution."""
-    from wiretrace.extract import claims_for
+    from wiretrace.claims import claims_for
 
     claims = claims_for(store, article=args.article, kinds=args.kind)
     if args.json:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from wiretrace.device import resolve_device
-from wiretrace.embed import Embedder
 from wiretrace.ingest import IngestOptions, ProgressCallback, ingest_paths
+from wiretrace.ml.device import resolve_device
+from wiretrace.ml.embedder import Embedder
 from wiretrace.models import IngestReport
 from wiretrace.store import Store
 
@@ -52,7 +52,7 @@ def ingest(
 
 def stages_pending(store: Store) -> bool:
     """Whether some stored article is missing from a later stage (events, sentence index, claims)."""
-    from wiretrace.extract import EXTRACTOR_VERSION
+    from wiretrace.claims import EXTRACTOR_VERSION
     from wiretrace.verify import SENTENCE_INDEX_VERSION
 
     count = store.count_articles()
@@ -66,9 +66,9 @@ def update_store(store: Store, device: str = "cpu", embedder: Embedder | None = 
 
     The lead embeddings come from `embedder`, or the default model on `device` ("cpu", "cuda", "auto").
     """
-    from wiretrace.cluster import cluster_store
-    from wiretrace.embed import lead_embedder
-    from wiretrace.extract import extract_store
+    from wiretrace.claims import extract_store
+    from wiretrace.ml.embedder import lead_embedder
+    from wiretrace.stories.cluster import cluster_store
     from wiretrace.verify import index_sentences
 
     # Stages: near-duplicates -> lead embeddings -> events and stories, for articles not yet in an event.

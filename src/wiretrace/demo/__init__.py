@@ -183,7 +183,7 @@ def _discrepancies(store: Any, stories: list[Story]) -> list[dict[str, Any]]:
     """The largest story's dossier discrepancies (cross-check stage)."""
     if not stories:
         return []
-    from wiretrace.dossier import build_dossier
+    from wiretrace.crosscheck.dossier import build_dossier
 
     return build_dossier(store, stories[0].id).to_dict()["discrepancies"]
 

@@ -32,8 +32,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiretrace import __version__
 from wiretrace.errors import NotFound, UsageError, WiretraceError
+from wiretrace.ingest.readers import ReadOptions
 from wiretrace.models import IngestReport, Story
-from wiretrace.readers import ReadOptions
 from wiretrace.store import Store, open_store
 from wiretrace.web import present
 
@@ -143,7 +143,7 @@ class WebState:
 
     def stories(self) -> list[dict[str, Any]]:
         """The `stories --json` contract."""
-        from wiretrace.cluster import list_stories
+        from wiretrace.stories.cluster import list_stories
 
         with self.lock:
             return list_stories(self.store)
@@ -173,15 +173,15 @@ class WebState:
 
 
 def build_dossier_dict(store: Store, story_id: str, embedder: Any = None, model: Any = None) -> dict[str, Any]:
-    """`wiretrace.dossier.build_dossier(...).to_dict()`; imported here, as it pulls in the alignment models."""
-    from wiretrace.dossier import build_dossier
+    """`wiretrace.crosscheck.dossier.build_dossier(...).to_dict()`; imported here, as it pulls in the alignment models."""
+    from wiretrace.crosscheck.dossier import build_dossier
 
     return build_dossier(store, story_id, embedder=embedder, model=model).to_dict()
 
 
 def find_story(store: Store, story_id: str) -> Story:
     """A stored story by id or unique id prefix; raises `NotFound`."""
-    from wiretrace.dossier import find_story as find
+    from wiretrace.stories import find_story as find
 
     return find(store, story_id)
 

@@ -1,0 +1,276 @@
+"""Stage: turn each article's clean text into claims (statements, quotes, figures) and entities.
+
+Every claim points at exact offsets in `Article.text` and carries its attribution chain, outer (the
+outlet) to primary (the person or body closest to the facts), and its hedges. The steps are split
+into modules that each do one thing: `sentences` cuts, `nlp` parses, `attributions` reads who said
+what off the parse, `quotes` pairs quotes with speakers, `figures` reads numbers, `hedges` and
+`entities` annotate. This module only assembles their output into `Claim`s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wiretrace.claims.attributions import Attribution, Source, find_attributions
+from wiretrace.claims.entities import find_entities
+from wiretrace.claims.figures import find_figures, link_rounded
+from wiretrace.claims.hedges import find_hedges
+from wiretrace.claims.nlp import DEFAULT_MODEL, parse
+from wiretrace.claims.quotes import Quote, attach_quotes, find_quote_spans
+from wiretrace.claims.sentences import split_sentences
+from wiretrace.models import Article, Claim, Entity
+from wiretrace.store import Store
+
+# Bump when extraction changes, so `extract_store` redoes every article.
+EXTRACTOR_VERSION = "claims-3"
+
+Span = tuple[int, int]
+PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "i", "we", "you", "it"])
+_BOILERPLATE = re.compile(
+    r"^(read (more|the rest|also)|sign up|subscribe|follow (us|him|her)|click here|share (this|on)|advertisement"
+    r"|related( coverage)?:|tags?:|photo|image|credit|copyright|all rights reserved|watch:|listen:)",
+    re.IGNORECASE,
+)
+_OPINION = re.compile(r"\b(should|ought to|must|i think|we think|i believe|in my (view|opinion)|i feel)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """How claims are extracted.
+
+    Attributes:
+        model: spaCy package name.
+        min_score: statements scoring below this check-worthiness are dropped.
+        min_quote_words: shorter quoted passages are scare quotes, not quotes.
+        batch_size: sentences per spaCy batch.
+        n_process: spaCy worker processes.
+        articles_per_batch: articles parsed (and stored) together by `extract_store`.
+    """
+
+    model: str = DEFAULT_MODEL
+    min_score: float = 0.4
+    min_quote_words: int = 4
+    batch_size: int = 256
+    n_process: int = 1
+    articles_per_batch: int = 64
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The parsed text with its attributions and quotes: what claims are built from (and what eval scores)."""
+
+    text: str
+    sentences: list[Span]
+    docs: list
+    attributions: list[Attribution]
+    quotes: list[Quote]
+
+
+def analyze_texts(texts: Sequence[str], options: ExtractOptions | None = None) -> list[Analysis]:
+    """Split, parse (all texts in one batched pass) and find attributions and quotes."""
+    options = options or ExtractOptions()
+    splits = [split_sentences(t) for t in texts]
+    pieces = (t[s:e] for t, spans in zip(texts, splits, strict=True) for s, e in spans)
+    docs = list(parse(pieces, options.model, options.batch_size, options.n_process))
+    analyses, at = [], 0
+    for text, spans in zip(texts, splits, strict=True):
+        own = docs[at : at + len(spans)]
+        at += len(spans)
+        quote_spans = find_quote_spans(text)
+        found = find_attributions(text, spans, own, quote_spans)
+        quotes, attributions = attach_quotes(text, quote_spans, found, spans)
+        attributions = [a for a in attributions if a.content]
+        analyses.append(Analysis(text, spans, own, attributions, quotes))
+    return analyses
+
+
+def extract_claims(article: Article, options: ExtractOptions | None = None) -> tuple[list[Claim], list[Entity]]:
+    """Claims and entities of one article."""
+    return extract_many([article], options)[0]
+
+
+def extract_many(
+    articles: Sequence[Article], options: ExtractOptions | None = None
+) -> list[tuple[list[Claim], list[Entity]]]:
+    """Claims and entities of many articles, parsed together for speed."""
+    options = options or ExtractOptions()
+    analyses = analyze_texts([a.text for a in articles], options)
+    return [_claims_of(article, analysis, options) for article, analysis in zip(articles, analyses, strict=True)]
+
+
+def extract_store(store: Store, options: ExtractOptions | None = None) -> int:
+    """Extract claims for every stored article not yet done by this `EXTRACTOR_VERSION`; returns how many."""
+    options = options or ExtractOptions()
+    done = store.extracted_articles(EXTRACTOR_VERSION)
+    pending = [a for a in store.list_articles() if a.id not in done]
+    for first in range(0, len(pending), options.articles_per_batch):
+        batch = pending[first : first + options.articles_per_batch]
+        for article, (claims, entities) in zip(batch, extract_many(batch, options), strict=True):
+            store.put_claims(article.id, claims, entities, EXTRACTOR_VERSION)
+    return len(pending)
+
+
+def claims_for(store: Store, article: str | None = None, kinds: Sequence[str] | None = None) -> list[Claim]:
+    """Stored claims, brought up to date first; optionally of one article (id or prefix) and some kinds."""
+    extract_store(store)
+    article_id = store.get_article(article).id if article else None
+    claims = store.get_claims(article_id)
+    return [c for c in claims if not kinds or c.kind in kinds]
+
+
+def _claims_of(article: Article, analysis: Analysis, options: ExtractOptions) -> tuple[list[Claim], list[Entity]]:
+    """Assemble quotes, statements and figures of one analysed article."""
+    entities = find_entities(analysis.text, analysis.sentences, analysis.docs)
+    resolve = _speaker_resolver(analysis.attributions)
+    claims = _quote_claims(article, analysis, options, resolve)
+    claims += _statement_claims(article, analysis, options, resolve)
+    claims += _figure_claims(article, analysis, resolve)
+    for claim in claims:
+        claim.entities = [e for e in entities if claim.start <= e.start and e.end <= claim.end]
+    claims.sort(key=lambda c: (c.start, c.kind))
+    return claims, entities
+
+
+def _speaker_resolver(attributions: Sequence[Attribution]):
+    """A function giving each source its display name.
+
+    "He", "she" and "they" are taken back to the last named speaker before them.
+    """
+    names: dict[Span, str] = {}
+    last: str | None = None
+    for attribution in sorted(attributions, key=lambda a: a.cue):
+        for source in attribution.sources:
+            if source.name.lower() in PRONOUNS:
+                names[source.span] = last or source.name
+            else:
+                names[source.span] = source.name
+                last = source.name
+
+    def resolve(source: Source) -> str:
+        return names.get(source.span, source.name)
+
+    return resolve
+
+
+def _chain(article: Article, attribution: Attribution | None, resolve) -> list[str]:
+    """Attribution names, outer (the outlet, when known) to primary."""
+    names = [resolve(s) for s in attribution.sources] if attribution else []
+    if article.outlet and (not names or names[0] != article.outlet):
+        names.insert(0, article.outlet)
+    return names
+
+
+def _claim_id(article_id: str, kind: str, start: int) -> str:
+    return hashlib.sha1(f"{article_id}|{kind}|{start}".encode()).hexdigest()[:16]
+
+
+def _new_claim(article: Article, kind: str, span: Span, attribution: Attribution | None, resolve, **fields) -> Claim:
+    """A claim of any kind with the fields every kind shares."""
+    text = article.text[span[0] : span[1]]
+    primary = attribution.primary if attribution else None
+    return Claim(
+        id=_claim_id(article.id, kind, span[0]), article=article.id, kind=kind, text=text, start=span[0],
+        end=span[1], speaker=resolve(primary) if primary else None,
+        speaker_description=primary.description if primary else None,
+        attribution=_chain(article, attribution, resolve), **fields,
+    )
+
+
+def _quote_claims(article: Article, analysis: Analysis, options: ExtractOptions, resolve) -> list[Claim]:
+    """One claim per direct quote long enough to be one (scare quotes are not)."""
+    claims = []
+    for quote in analysis.quotes:
+        words = len(article.text[quote.span[0] : quote.span[1]].split())
+        if words < options.min_quote_words:
+            continue
+        sentence = _sentence_of(analysis.sentences, quote.span[0])
+        hedges = find_hedges(article.text[quote.span[0] : quote.span[1]])
+        claims.append(_new_claim(article, "quote", quote.span, quote.attribution, resolve, score=0.7,
+                                 hedges=hedges, sentence_start=sentence[0], sentence_end=sentence[1]))
+    return claims
+
+
+def _statement_claims(article: Article, analysis: Analysis, options: ExtractOptions, resolve) -> list[Claim]:
+    """Check-worthy sentences that are not mostly direct quotes."""
+    claims = []
+    quote_spans = [q.span for q in analysis.quotes]
+    for span, doc in zip(analysis.sentences, analysis.docs, strict=True):
+        sentence = article.text[span[0] : span[1]]
+        if _quoted_share(span, quote_spans) > 0.5 or _opens_with_quote(article.text, span, quote_spans, options):
+            continue
+        attribution = _sentence_attribution(analysis.attributions, span)
+        score = _check_worthiness(sentence, doc, attribution is not None)
+        if score < options.min_score:
+            continue
+        claims.append(_new_claim(article, "statement", span, attribution, resolve, score=score,
+                                 hedges=find_hedges(sentence), sentence_start=span[0], sentence_end=span[1]))
+    return claims
+
+
+def _figure_claims(article: Article, analysis: Analysis, resolve) -> list[Claim]:
+    """One claim per number that counts something, linked to the exact figure it rounds."""
+    made: list[tuple[Claim, object]] = []
+    for span, doc in zip(analysis.sentences, analysis.docs, strict=True):
+        attribution = _sentence_attribution(analysis.attributions, span)
+        for figure in find_figures(article.text, span, doc, article.published):
+            claim = _new_claim(
+                article, "figure", figure.span, attribution, resolve, score=0.8,
+                hedges=find_hedges(article.text[span[0] : span[1]]), value=figure.value, unit=figure.unit,
+                subject=figure.subject, qualifier=figure.qualifier, as_of=figure.as_of,
+                sentence_start=span[0], sentence_end=span[1],
+            )
+            made.append((claim, figure))
+    links = link_rounded([(c.id, f) for c, f in made])
+    for claim, _figure in made:
+        claim.linked_to = links.get(claim.id)
+    return [c for c, _f in made]
+
+
+def _sentence_attribution(attributions: Sequence[Attribution], span: Span) -> Attribution | None:
+    """The attribution a sentence's claims carry: the outermost one with its cue in the sentence.
+
+    In "Putin threatened his officials, RadarOnline.com has learned" both verbs are cues; the one whose
+    cue sits inside no other's content (RadarOnline.com) is who the sentence is attributed to.
+    """
+    inside = [a for a in attributions if span[0] <= a.cue[0] < span[1]]
+    for attribution in inside:
+        if not any(o is not attribution and any(p[0] <= attribution.cue[0] < p[1] for p in o.content) for o in inside):
+            return attribution
+    return inside[0] if inside else None
+
+
+def _check_worthiness(sentence: str, doc, attributed: bool) -> float:
+    """A 0..1 score: factual, specific sentences score high; questions, opinion and boilerplate zero."""
+    words = sentence.split()
+    if len(words) < 5 or sentence.rstrip("”\"’' ").endswith("?") or _BOILERPLATE.match(sentence):
+        return 0.0
+    if not any(t.pos_ in ("VERB", "AUX") for t in doc):
+        return 0.0
+    score = 0.3
+    labels = {e.label_ for e in doc.ents}
+    score += 0.25 if labels & {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE"} else 0.0
+    score += 0.2 if labels & {"PERSON", "ORG", "GPE", "NORP"} else 0.0
+    score += 0.2 if attributed else 0.0
+    score -= 0.3 if _OPINION.search(sentence) else 0.0
+    score -= 0.2 if len(words) > 80 else 0.0
+    return round(max(0.0, min(1.0, score)), 2)
+
+
+def _opens_with_quote(text: str, span: Span, quotes: Sequence[Span], options: ExtractOptions) -> bool:
+    """`"...," the soldier said.`: the sentence is a quote plus its cue, already a quote claim."""
+    for start, end in quotes:
+        if start <= span[0] < end and len(text[start:end].split()) >= options.min_quote_words:
+            return True
+    return False
+
+
+def _quoted_share(span: Span, quotes: Sequence[Span]) -> float:
+    inside = sum(max(0, min(span[1], q[1]) - max(span[0], q[0])) for q in quotes)
+    return inside / max(1, span[1] - span[0])
+
+
+def _sentence_of(sentences: Sequence[Span], offset: int) -> Span:
+    return next((s for s in sentences if s[0] <= offset < s[1]), (offset, offset))

@@ -1,0 +1,1 @@
+"""Engines that run the per-article stages: local processes, or a Ray cluster."""

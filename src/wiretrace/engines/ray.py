@@ -1,0 +1,368 @@
+"""Scale-out ingest: the per-article stages as Ray Data batches across a Ray cluster.
+
+`ingest_ray` runs read -> clean -> near-duplicate sketch (MinHash) -> lead embedding -> claim extraction
+on whatever cluster `ray.init()` reaches (the `address` option, else `RAY_ADDRESS`, else a local cluster
+started for the run), streams the finished articles back to the driver in input order and writes them
+there, one transaction per batch, so any store works: SQLite on one machine, PostgreSQL as the shared
+store of a real cluster. Clustering and the sentence index, which need every article at once, then run on
+the driver as in a local run (`pipeline.update_store`), finding vectors, signatures and claims cached.
+
+Each stage calls the same pure function as the local pipeline (`build_article`, `signatures_of`,
+`MiniLMEmbedder.embed`, `extract_many`), and none of them depends on which other articles share its
+batch, so a Ray run stores the same articles, copies, stories and claims as `pipeline.ingest`.
+
+Workers read the input files themselves: on a multi-node cluster the paths must name a filesystem every
+node mounts (standard input is read by the driver). Ray is the optional extra `[scale]`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from wiretrace.errors import InputError, ModelError, UsageError
+from wiretrace.ingest import IngestOptions, ProgressCallback, build_article
+from wiretrace.ingest.readers import expand_paths, read_documents
+from wiretrace.ml.device import DEVICES
+from wiretrace.models import Article, Claim, Entity, IngestFailure, IngestReport, RawDocument
+from wiretrace.store import Store
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """How the Ray engine runs.
+
+    Attributes:
+        address: the cluster to join ("auto", "ray://host:10001", "host:6379"); None: `RAY_ADDRESS`, else
+            a local cluster started for this run and stopped after it.
+        num_cpus: CPUs of that local cluster (None: all of this machine's); ignored when joining one.
+        device: where the embedding model runs: "cpu", "cuda" (one embedding actor per GPU of the
+            cluster, which must have some) or "auto" (GPU actors where the cluster has GPUs, else CPU).
+        batch_size: documents per Ray Data batch of the clean and sketch stages.
+        embed_batch_size: articles per embedding batch on CPU (four times as many on a GPU).
+        extract_batch_size: articles per claim-extraction batch (one spaCy pass).
+    """
+
+    address: str | None = None
+    num_cpus: int | None = None
+    device: str = "cpu"
+    batch_size: int = 16
+    embed_batch_size: int = 64
+    extract_batch_size: int = 32
+
+
+@dataclass
+class _Item:
+    """One document on its way through the stages, pickled into the `item` column of its row."""
+
+    raw: RawDocument | None = None
+    article: Article | None = None
+    failure: IngestFailure | None = None
+    signature: np.ndarray | None = None
+    embedder: str | None = None
+    vector: np.ndarray | None = None
+    claims: list[Claim] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+
+
+def require_ray() -> Any:
+    """The `ray` module, or a one-line `UsageError` naming the extra to install."""
+    try:
+        import ray
+        import ray.data  # noqa: F401 - Ray without its [data] part lacks Ray Data
+    except ImportError as exc:
+        raise UsageError("--engine ray needs Ray Data: pip install 'wiretrace[scale]'") from exc
+    return ray
+
+
+def ingest_ray(
+    store: Store,
+    paths: Iterable[str],
+    options: IngestOptions | None = None,
+    ray_options: RayOptions | None = None,
+    stdin: BinaryIO | None = None,
+    progress: ProgressCallback | None = None,
+    update: bool = True,
+) -> IngestReport:
+    """`pipeline.ingest` with the per-article stages on a Ray cluster: the same report, the same store.
+
+    Args:
+        store: where everything is written (by this process only).
+        paths: files, directories, globs, or '-' for `stdin` (read here, cleaned on the cluster).
+        options: reader, cleaning and store-batch options (`workers` is the cluster's business here).
+        ray_options: cluster address, local cluster size, device and batch sizes.
+        stdin: the stream read for '-'.
+        progress: called with (path, articles so far) as results come back.
+        update: run clustering and the sentence index now (False leaves them for `update_store`).
+    """
+    from wiretrace.pipeline import stages_pending, update_store
+
+    options = options or IngestOptions()
+    ray_options = ray_options or RayOptions()
+    if ray_options.device not in DEVICES:
+        raise UsageError(f"unknown device {ray_options.device!r}; use one of: {', '.join(DEVICES)}")
+    ray = require_ray()
+    sources = _sources(paths, options, stdin)
+    started = _connect(ray, ray_options)
+    context = ray.data.DataContext.get_current()
+    saved = context.execution_options.preserve_order, context.enable_progress_bars
+    context.execution_options.preserve_order = True  # the store must see articles in input order
+    context.enable_progress_bars = False
+    try:
+        rows = _dataset(ray, sources, options, ray_options)
+        report, embedder = _write(store, rows, options, progress)
+    finally:
+        context.execution_options.preserve_order, context.enable_progress_bars = saved
+        if started:
+            ray.shutdown()
+    if update and (report.ingested or (report.unchanged and stages_pending(store))):
+        # The driver may have no GPU: it loads a model only for a vector no worker computed.
+        driver_device = "cpu" if ray_options.device == "cpu" else "auto"
+        update_store(store, embedder=_CachedEmbedder(embedder, driver_device))
+    return report
+
+
+def _connect(ray: Any, ray_options: RayOptions) -> bool:
+    """Join (or start) a cluster unless this process already has; True when this call did."""
+    if ray.is_initialized():
+        return False
+    address = ray_options.address or os.environ.get("RAY_ADDRESS")
+    init: dict[str, Any] = {"address": address} if address else {"num_cpus": ray_options.num_cpus}
+    try:
+        ray.init(**init, log_to_driver=False, include_dashboard=False)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Ray cluster at {address or 'a new local cluster'!r}: {exc}") from exc
+    return True
+
+
+def _sources(paths: Iterable[str], options: IngestOptions, stdin: BinaryIO | None) -> list[dict]:
+    """One row per file to read, in input order; a bad pattern, or stdin's documents, travel as items."""
+    sources: list[dict] = []
+    for pattern in paths:
+        try:
+            files = list(expand_paths([pattern]))
+        except InputError as exc:
+            sources.append({"path": "", "items": _pack([_Item(failure=_failure(exc))])})
+            continue
+        for path in files:
+            if path == "-":  # the workers cannot see this process's standard input
+                sources.append({"path": "", "items": _pack([_as_item(d) for d in read_documents(path, options.read, stdin)])})
+            else:
+                sources.append({"path": path, "items": b""})
+    return sources
+
+
+def _dataset(ray: Any, sources: list[dict], options: IngestOptions, ray_options: RayOptions) -> Iterator[dict]:
+    """The rows in input order, each a pickled `_Item` holding everything the stages found."""
+    if not sources:
+        return iter(())
+    gpus = int(ray.cluster_resources().get("GPU", 0))
+    device = ray_options.device
+    if device == "cuda" and not gpus:
+        raise UsageError("device 'cuda': the Ray cluster has no GPU (no node declares a 'GPU' resource)")
+    ds = ray.data.from_items(sources, override_num_blocks=len(sources))
+    ds = ds.flat_map(_read, fn_kwargs={"options": options})
+    ds = ds.map_batches(_clean, batch_size=ray_options.batch_size, fn_kwargs={"options": options})
+    ds = ds.map_batches(_sketch, batch_size=ray_options.batch_size)
+    if device != "cpu" and gpus:  # one actor per GPU, so the model loads once per GPU
+        ds = ds.map_batches(_GpuEmbed, fn_constructor_kwargs={"device": device}, concurrency=gpus, num_gpus=1,
+                            batch_size=4 * ray_options.embed_batch_size)
+    else:
+        ds = ds.map_batches(_embed, batch_size=ray_options.embed_batch_size)
+    ds = ds.map_batches(_extract, batch_size=ray_options.extract_batch_size)
+    return ds.iter_rows()
+
+
+# -- the stages (run in Ray workers) -------------------------------------------------------------------
+def _pack(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _failure(exc: InputError) -> IngestFailure:
+    # InputError takes two arguments and so does not unpickle: it travels as the report's record.
+    return IngestFailure(path=exc.path, error=exc.problem)
+
+
+def _as_item(doc: RawDocument | InputError) -> _Item:
+    return _Item(failure=_failure(doc)) if isinstance(doc, InputError) else _Item(raw=doc)
+
+
+def _read(source: dict, options: IngestOptions) -> list[dict]:
+    """Stage: the documents of one file (or the items the driver read instead)."""
+    if not source["path"]:
+        return [{"item": _pack(item)} for item in pickle.loads(source["items"])]
+    return [{"item": _pack(_as_item(doc))} for doc in read_documents(source["path"], options.read)]
+
+
+def _map_items(batch: dict[str, np.ndarray], change: Callable[[list[_Item]], None]) -> dict[str, np.ndarray]:
+    items = [pickle.loads(blob) for blob in batch["item"]]
+    change([item for item in items if item.article is not None or item.raw is not None])
+    return {"item": np.array([_pack(item) for item in items], dtype=object)}
+
+
+def _clean(batch: dict[str, np.ndarray], options: IngestOptions) -> dict[str, np.ndarray]:
+    """Stage: `build_article` on each document."""
+
+    def clean(items: list[_Item]) -> None:
+        for item in items:
+            try:
+                item.article = build_article(item.raw, options)
+            except InputError as exc:
+                item.failure = _failure(exc)
+            item.raw = None
+
+    return _map_items(batch, clean)
+
+
+def _sketch(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Stage: the MinHash signature copy detection compares (as `dedupe.update_copies` computes it)."""
+    from wiretrace.stories.dedupe import DedupeOptions, signatures_of
+
+    def sketch(items: list[_Item]) -> None:
+        for item, signature in zip(items, signatures_of([i.article.text for i in items], DedupeOptions()), strict=True):
+            item.signature = signature
+
+    return _map_items(batch, sketch)
+
+
+_EMBEDDERS: dict[str, Any] = {}  # per worker process: the model loads once, not once per batch
+
+
+def _embedder(device: str) -> Any:
+    from wiretrace.ml.embedder import lead_embedder
+
+    if device not in _EMBEDDERS:  # a Ray task holds one CPU: one pass at a time, not one per core
+        _EMBEDDERS[device] = lead_embedder(device, threads=1 if device == "cpu" else 0)
+    return _EMBEDDERS[device]
+
+
+def _embed_with(batch: dict[str, np.ndarray], embedder: Any) -> dict[str, np.ndarray]:
+    from wiretrace.stories.embed import article_lead
+
+    def embed(items: list[_Item]) -> None:
+        for item, vector in zip(items, embedder.embed([article_lead(i.article) for i in items]), strict=True):
+            item.vector, item.embedder = vector, embedder.name
+
+    return _map_items(batch, embed)
+
+
+def _embed(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Stage: the lead embedding clustering compares, on the CPU."""
+    return _embed_with(batch, _embedder("cpu"))
+
+
+class _GpuEmbed:
+    """Stage: the lead embedding on one GPU, as an actor holding the model."""
+
+    def __init__(self, device: str):
+        self.embedder = _embedder(device)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return _embed_with(batch, self.embedder)
+
+
+def _extract(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Stage: claims and entities (spaCy loads once per worker process)."""
+    from wiretrace.claims import extract_many
+
+    def extract(items: list[_Item]) -> None:
+        for item, (claims, entities) in zip(items, extract_many([i.article for i in items]), strict=True):
+            item.claims, item.entities = claims, entities
+
+    return _map_items(batch, extract)
+
+
+# -- the driver ----------------------------------------------------------------------------------------
+def _write(
+    store: Store, rows: Iterator[dict], options: IngestOptions, progress: ProgressCallback | None
+) -> tuple[IngestReport, str | None]:
+    """Store the finished articles, `options.batch_size` per transaction, as `ingest_paths` would.
+
+    Only articles new to the store get vectors, signatures and claims written: one already there keeps
+    what its first ingest computed. Returns the report and the cache name of the workers' embedding model.
+    """
+    report = IngestReport()
+    pending: list[_Item] = []
+    seen: set[str] = set()
+    embedder: str | None = None
+
+    def flush() -> None:
+        added = store.put_articles([i.article for i in pending])
+        _put_derived(store, [i for i, new in zip(pending, added, strict=True) if new])
+        for item, new in zip(pending, added, strict=True):
+            (report.ingested if new else report.unchanged).append(item.article.id)
+        pending.clear()
+
+    for row in rows:
+        item: _Item = pickle.loads(row["item"])
+        article = item.article
+        if article is None:
+            report.failed.append(item.failure)
+        elif article.id in seen:
+            report.unchanged.append(article.id)
+        else:
+            seen.add(article.id)
+            pending.append(item)
+            embedder = embedder or item.embedder
+            if len(pending) >= options.batch_size:
+                flush()
+        if progress is not None:
+            path = article.path if article else item.failure.path
+            progress(path or "", len(report.ingested) + len(report.unchanged) + len(pending))
+    if pending:
+        flush()
+    return report, embedder
+
+
+def _put_derived(store: Store, items: list[_Item]) -> None:
+    """Cache what the workers computed under the names the local stages look it up by."""
+    from wiretrace.claims import EXTRACTOR_VERSION
+    from wiretrace.stories.dedupe import DedupeOptions, signature_key
+
+    if not items:
+        return
+    store.put_embeddings(signature_key(DedupeOptions()), {i.article.id: i.signature.view(np.float32) for i in items})
+    by_model: dict[str, dict[str, np.ndarray]] = {}
+    for item in items:
+        by_model.setdefault(item.embedder, {})[item.article.id] = item.vector
+    for name, vectors in by_model.items():
+        store.put_embeddings(name, vectors)
+    for item in items:
+        store.put_claims(item.article.id, item.claims, item.entities, EXTRACTOR_VERSION)
+
+
+class _CachedEmbedder:
+    """The workers' embedding model seen from the driver: their cache name, a model loaded only if needed.
+
+    After a Ray run clustering finds every new vector cached under the workers' model name (the float
+    model on GPU workers, the quantized one on CPU workers). The driver loads a model only to embed an
+    article no run embedded yet (one stored with `update=False`, say), and never files another model's
+    vectors under the workers' name.
+    """
+
+    dim = 384
+
+    def __init__(self, name: str | None, device: str):
+        self._device = device
+        self._model: Any = None
+        self.name = name or self._load().name
+
+    def _load(self) -> Any:
+        if self._model is None:
+            from wiretrace.ml.embedder import lead_embedder
+
+            self._model = lead_embedder(self._device)
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Vectors from this machine's model, which must be the one the workers ran."""
+        model = self._load()
+        if model.name != self.name:
+            raise ModelError(f"the Ray workers embedded with {self.name!r} but this machine runs {model.name!r}; "
+                             "run 'wiretrace cluster' where the model runs as on the workers")
+        return model.embed(texts)

@@ -1,0 +1,1 @@
+"""The machine-learned models (sentence embedder, stance model) and where they run."""

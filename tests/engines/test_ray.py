@@ -1,0 +1,130 @@
+"""The Ray engine stores what a local run stores: same articles, copies, events, stories and claims."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import shared_path
+
+from wiretrace.cli import main
+from wiretrace.engines.ray import RayOptions, _sources, ingest_ray, require_ray
+from wiretrace.errors import UsageError
+from wiretrace.ingest import IngestOptions
+from wiretrace.pipeline import ingest
+from wiretrace.store import open_store
+from wiretrace.stories.cluster import list_copies, list_stories
+
+DEMO = Path(__file__).resolve().parents[2] / "src" / "wiretrace" / "demo" / "corpus"
+
+
+def _import_ray():
+    try:
+        return require_ray()
+    except UsageError:
+        if os.environ.get("CI"):
+            pytest.fail("Ray is not installed: CI must install the 'scale' extra")
+        pytest.skip("Ray is not installed (pip install 'wiretrace[scale]')")
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """One small local cluster for the module (ingest_ray joins it rather than starting its own)."""
+    ray = _import_ray()
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[str]:
+    """Seeds, the demo corpus in every format, a repeated article and two failures, in that order."""
+    seeds = shared_path("corpus", "seeds")
+    extra = tmp_path_factory.mktemp("extra")
+    shutil.copy(next(iter(sorted(seeds.iterdir()))), extra / "repeat.txt")
+    (extra / "empty.txt").write_text("")
+    return [str(seeds), str(DEMO), str(extra), str(extra / "no-such-*.txt")]
+
+
+def _snapshot(store) -> dict:
+    """Everything the equivalence is about, independent of row order."""
+    return {
+        "articles": sorted((a.id, a.path, a.title, a.outlet, a.published) for a in store.list_articles()),
+        "copies": sorted(sorted(m["article"] for m in g["members"]) for g in list_copies(store)),
+        "events": sorted(sorted(e.articles) for e in store.get_events()),
+        "stories": sorted(sorted(s["articles"]) for s in list_stories(store)),
+        "claims": sorted((c.article, c.kind, c.start, c.end, c.speaker, tuple(c.attribution)) for c in store.get_claims()),
+    }
+
+
+@pytest.fixture(scope="module")
+def local_snapshot(corpus, tmp_path_factory):
+    store = open_store(str(tmp_path_factory.mktemp("local") / "local.db"))
+    report = ingest(store, corpus)
+    yield report, _snapshot(store)
+    store.close()
+
+
+def _assert_same(local, report, store):
+    local_report, expected = local
+    assert report.to_dict() == local_report.to_dict()
+    got = _snapshot(store)
+    assert got["articles"] == expected["articles"]
+    assert got["copies"] == expected["copies"]
+    assert got["events"] == expected["events"]
+    assert got["stories"] == expected["stories"]
+    assert len(got["claims"]) == len(expected["claims"])
+    assert got["claims"] == expected["claims"]
+
+
+@pytest.mark.slow
+def test_ray_run_stores_the_same_stories_as_a_local_run(ray_cluster, corpus, local_snapshot, tmp_path):
+    store = open_store(str(tmp_path / "ray.db"))
+    report = ingest_ray(store, corpus, IngestOptions(batch_size=4), RayOptions(batch_size=3, extract_batch_size=5))
+    assert len(report.ingested) >= 10 and report.unchanged and len(report.failed) == 2
+    assert len(local_snapshot[1]["copies"]) >= 1 and len(local_snapshot[1]["stories"]) >= 2
+    _assert_same(local_snapshot, report, store)
+    # A second run finds everything stored and changes nothing.
+    again = ingest_ray(store, corpus)
+    assert not again.ingested and len(again.unchanged) == len(report.ingested) + len(report.unchanged)
+    assert _snapshot(store) == local_snapshot[1]
+    store.close()
+
+
+@pytest.mark.slow
+def test_ray_run_into_postgresql(ray_cluster, corpus, local_snapshot, postgres_url):
+    store = open_store(postgres_url)
+    report = ingest_ray(store, corpus)
+    _assert_same(local_snapshot, report, store)
+    store.close()
+
+
+def test_missing_ray_is_a_one_line_usage_error(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
+    with pytest.raises(UsageError, match=r"pip install 'wiretrace\[scale\]'"):
+        require_ray()
+    code = main(["--db", str(tmp_path / "s.db"), "ingest", "--engine", "ray", str(DEMO)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "wiretrace[scale]" in err
+
+
+def test_unknown_device_fails_before_ray_starts(tmp_path):
+    with pytest.raises(UsageError, match="unknown device 'tpu'"):
+        ingest_ray(open_store(str(tmp_path / "s.db")), [str(DEMO)], ray_options=RayOptions(device="tpu"))
+
+
+def test_sources_keep_input_order_and_carry_failures_and_stdin(tmp_path):
+    import io
+    import pickle
+
+    (tmp_path / "b.txt").write_text("b")
+    (tmp_path / "a.txt").write_text("a")
+    stdin = io.BytesIO(b"Title\n\nSome words read from standard input by the driver.")
+    rows = _sources([str(tmp_path), str(tmp_path / "nothing-*.txt"), "-"], IngestOptions(), stdin)
+    assert [r["path"] for r in rows] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "", ""]
+    failure = pickle.loads(rows[2]["items"])[0].failure
+    assert failure.path.endswith("nothing-*.txt") and "no such file" in failure.error
+    assert pickle.loads(rows[3]["items"])[0].raw.source == "<stdin>"

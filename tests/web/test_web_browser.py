@@ -1,0 +1,174 @@
+"""The web app in a real headless Chromium (Debian's `chromium`, driven by Playwright) over the demo store.
+
+Run with `python -m pytest -m browser`. The server is uvicorn on a free loopback port in a thread.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("WIRETRACE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+SLOW_MS = 180_000  # the first dossier and the first check load the models on a small machine
+
+
+def _stance_model_missing() -> str | None:
+    try:
+        from wiretrace.ml.stance.model import resolve_model_path
+
+        resolve_model_path()
+    except Exception as exc:  # noqa: BLE001 - any failure to find the model means: skip what needs it
+        return f"the stance model is not available here: {exc}"
+    return None
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo corpus in a kept store, with claims extracted (ingest does it once extraction is a stage)."""
+    from wiretrace.demo import run_demo
+    from wiretrace.store import open_store
+
+    path = tmp_path_factory.mktemp("browser") / "demo.db"
+    run_demo(keep=str(path))
+    store = open_store(str(path))
+    try:
+        if not store.get_claims():
+            from wiretrace.claims import extract_store
+
+            extract_store(store)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_db):
+    """uvicorn serving the app over the demo store on 127.0.0.1, on a port the OS picked."""
+    uvicorn = pytest.importorskip("uvicorn")
+    from wiretrace.web.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(str(demo_db), token="browser-token"), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: CI installs Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page; console errors (CSP violations among them) fail the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(SLOW_MS)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def _open_demo_dossier(page, base_url: str):
+    page.goto(base_url + "/")
+    assert page.locator("h1").first.inner_text() == "Stories"
+    links = page.locator("a.story-link")
+    if links.count() == 0:
+        pytest.skip("the demo store has no stories")
+    carrowby = links.filter(has_text="Carrowby")
+    (carrowby.first if carrowby.count() else links.first).click()
+    page.wait_for_selector("#matrix")
+
+
+def test_story_list_and_dossier(page, base_url):
+    if reason := _stance_model_missing():
+        pytest.skip(f"the dossier needs the stance model; {reason}")
+    _open_demo_dossier(page, base_url)
+    assert page.locator("table.matrix tbody tr").count() > 0
+    assert page.locator("#provenance svg.graph rect.node").count() > 0
+    assert page.locator("#figures svg.chart circle").count() > 0
+    assert page.locator("#timeline li").count() > 0
+    # the small script opens the claim a matrix row points at
+    page.locator("table.matrix td.claim-cell a").first.click()
+    assert page.locator("details#claim-1").get_attribute("open") is not None
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "dossier.png"), full_page=False)
+
+
+def test_discrepancy_shows_both_passages_and_links_to_them(page, base_url):
+    if reason := _stance_model_missing():
+        pytest.skip(f"the dossier needs the stance model; {reason}")
+    _open_demo_dossier(page, base_url)
+    discrepancies = page.locator("details.discrepancy")
+    if discrepancies.count() == 0:
+        pytest.skip("the demo dossier shows no discrepancy (are claims extracted and aligned?)")
+    first = discrepancies.first
+    first.locator("summary").click()
+    passages = first.locator(".side-by-side .mention")
+    assert passages.count() >= 2 and passages.first.is_visible()
+    text = passages.first.locator("blockquote").inner_text().strip()
+    passages.first.locator("a.passage-link").click()
+    page.wait_for_selector("#article-text")
+    marked = page.locator("#article-text .hl-passage")
+    assert marked.count() > 0
+    assert "".join(marked.all_inner_texts()).strip()[:40] == text[:40]
+
+
+def test_check_form_shows_a_verdict_with_linked_evidence(page, base_url):
+    if reason := _stance_model_missing():
+        pytest.skip(f"checking needs the stance model; {reason}")
+    page.goto(base_url + "/check")
+    page.fill("#claim", "About 1,200 residents were evacuated after the explosion at the Halvorsen Chemicals plant")
+    page.click("#check-button")
+    page.wait_for_selector("#verdict")
+    assert page.locator("#verdict .badge").first.inner_text() in (
+        "supported", "refuted", "disputed", "not-enough-evidence")
+    evidence = page.locator("a.evidence-link")
+    if evidence.count():
+        evidence.first.click()
+        page.wait_for_selector("#article-text .hl-passage")
+        assert page.locator("#article-text .hl-passage").count() > 0
+
+
+def test_articles_and_upload_pages(page, base_url):
+    page.goto(base_url + "/articles")
+    rows = page.locator("table.articles tbody tr")
+    assert rows.count() >= 10
+    rows.first.locator("a").click()
+    page.wait_for_selector("#article-text")
+    page.goto(base_url + "/upload")
+    assert page.locator("form.upload-form input[type=file]").count() == 1
