@@ -6,7 +6,7 @@ import pytest
 
 from wiretrace.errors import NoArticle
 from wiretrace.ingest import build_article
-from wiretrace.ingest.html import ExtractOptions, extract_page, fragment_text, is_fragment
+from wiretrace.ingest.html import HtmlOptions, extract_page, fragment_text, is_fragment
 from wiretrace.models import RawDocument
 
 PARAGRAPHS = [
@@ -49,7 +49,7 @@ def test_page_without_article(html):
 
 
 def test_fast_is_the_default():
-    assert ExtractOptions().fast is True
+    assert HtmlOptions().fast is True
 
 
 @pytest.mark.parametrize(("html", "fragment"), [

@@ -134,14 +134,6 @@ def mentions_allegation(text: str) -> bool:
     return bool(ALLEGATION.search(text))
 
 
-def capitalized_names(text: str) -> set[str]:
-    """Capitalized words not at a sentence start: a cheap stand-in for named entities."""
-    names = set()
-    for match in re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)", text):
-        names.update(part.lower() for part in match.group(1).split())
-    return names
-
-
 _SPEECH = r"(?:said|says|told(?:\s+\w+){0,2}|added|stated|reported|announced|claimed|insisted|warned|confirmed)"
 _TRAILING_FRAME = re.compile(
     r",\s+[^,]{1,90}?\b" + _SPEECH + r"\b(?:(?!\bthat\b)[^,;]){0,60}(?:,\s+(?:citing|quoting)\b[^,]{0,90})?[.!?\"”]*\s*$", re.I)

@@ -20,7 +20,7 @@ from wiretrace import errors
 from wiretrace.engines.local import process_context
 from wiretrace.errors import InputError, NoArticle
 from wiretrace.ingest.clean import clean_text, split_scraped_text
-from wiretrace.ingest.html import ExtractOptions, extract_page, fragment_text, is_fragment
+from wiretrace.ingest.html import HtmlOptions, extract_page, fragment_text, is_fragment
 from wiretrace.ingest.metadata import (
     count_words,
     date_from_url,
@@ -54,7 +54,7 @@ class IngestOptions:
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
-    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    extract: HtmlOptions = field(default_factory=HtmlOptions)
     batch_size: int = 64
     min_words: int = 5
     workers: int = 1

@@ -51,7 +51,7 @@ class ExtractedPage:
 
 
 @dataclass(frozen=True)
-class ExtractOptions:
+class HtmlOptions:
     """How hard to try for main content.
 
     Attributes:
@@ -89,7 +89,7 @@ def fragment_text(html: str) -> str:
 
 
 def extract_page(
-    html: str, url: str | None = None, options: ExtractOptions | None = None, label: str = ""
+    html: str, url: str | None = None, options: HtmlOptions | None = None, label: str = ""
 ) -> ExtractedPage:
     """Main content and metadata of a whole HTML page; raises `NoArticle` when there is none.
 
@@ -100,7 +100,7 @@ def extract_page(
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 
-    options = options or ExtractOptions()
+    options = options or HtmlOptions()
     try:
         tree = load_html(html)
         if tree is None:

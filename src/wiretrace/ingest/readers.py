@@ -8,7 +8,6 @@ broken record in a multi-record file does not stop the records around it.
 from __future__ import annotations
 
 import glob
-import gzip
 import io
 import json
 import os
@@ -385,12 +384,3 @@ def _read_rss(label: str, data: bytes, options: ReadOptions) -> Iterator[RawDocu
             source=where, format="rss", html=html, url=entry.get("link"), title=entry.get("title"),
             published=entry.get("published") or entry.get("updated"), outlet=outlet, author=entry.get("author"),
         )
-
-
-def decompress_gzip_file(path: str, limit: int) -> bytes:
-    """Read a gzip file from disk under the same bomb guard (for evaluation scripts)."""
-    with gzip.open(path, "rb") as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise InputTooLarge(path, f"decompresses to over {limit:,} bytes")
-    return data

@@ -31,9 +31,6 @@ class Store(Protocol):
     def put_articles(self, articles: Sequence[Article]) -> list[bool]:
         """Store articles; returns, per article, True if it was new (False if the id was already there)."""
 
-    def has_article(self, article_id: str) -> bool:
-        """Whether an article id is stored."""
-
     def get_article(self, article_id: str) -> Article:
         """One article with its text; raises `NotFound`."""
 

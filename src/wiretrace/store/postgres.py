@@ -146,10 +146,6 @@ class PostgresStore:
                 added.append(cur.rowcount == 1)
         return added
 
-    def has_article(self, article_id: str) -> bool:
-        """Whether the id is stored."""
-        return bool(self._query("SELECT 1 FROM articles WHERE id = %s", (article_id,)))
-
     def get_article(self, article_id: str) -> Article:
         """One article by id or unique prefix."""
         rows = self._query(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = %s", (article_id,))

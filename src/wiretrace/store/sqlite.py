@@ -171,10 +171,6 @@ class SQLiteStore:
                 added.append(cur.rowcount == 1)
         return added
 
-    def has_article(self, article_id: str) -> bool:
-        """Whether the id is stored."""
-        return self._conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
-
     def get_article(self, article_id: str) -> Article:
         """One article; a unique id prefix (as shown in listings) is accepted too."""
         row = self._conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
