@@ -226,7 +226,7 @@ def _configure_ingest(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file (default 20 MB)")
     p.add_argument("--workers", type=int, default=1, help="processes that extract and clean documents (default 1)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
-                   help="local: this process (default); ray: a Ray cluster (extra 'scale')")
+                   help="local: this process (default); ray: a Ray cluster (extra 'ray')")
     p.add_argument("--ray-address", metavar="ADDRESS",
                    help="Ray cluster to join with --engine ray (default $RAY_ADDRESS, else a local one)")
     _add_device(p)

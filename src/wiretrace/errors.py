@@ -42,6 +42,10 @@ class StoreError(WiretraceError):
     """The store could not be opened, migrated or written."""
 
 
+class StoreUnavailable(StoreError):
+    """The store's database server cannot be reached now (down, restarting, network); try again later."""
+
+
 class NotFound(WiretraceError):
     """An article, story or claim id that the store does not hold."""
 

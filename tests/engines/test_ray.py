@@ -108,7 +108,7 @@ def test_missing_ray_is_a_one_line_usage_error(monkeypatch, tmp_path, capsys):
         require_ray()
     code = main(["--db", str(tmp_path / "s.db"), "ingest", "--engine", "ray", str(DEMO)])
     err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "wiretrace[scale]" in err
+    assert code == 2 and err.count("\n") == 1 and "wiretrace[ray]" in err
 
 
 def test_unknown_device_fails_before_ray_starts(tmp_path):

@@ -12,7 +12,7 @@ Each stage calls the same pure function as the local pipeline (`build_article`, 
 batch, so a Ray run stores the same articles, copies, stories and claims as `pipeline.ingest`.
 
 Workers read the input files themselves: on a multi-node cluster the paths must name a filesystem every
-node mounts (standard input is read by the driver). Ray is the optional extra `[scale]`.
+node mounts (standard input is read by the driver). Ray is the optional extra `[ray]`.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def require_ray() -> Any:
         import ray
         import ray.data  # noqa: F401 - Ray without its [data] part lacks Ray Data
     except ImportError as exc:
-        raise UsageError("--engine ray needs Ray Data: pip install 'wiretrace[scale]'") from exc
+        raise UsageError("--engine ray needs Ray Data: pip install 'wiretrace[ray]'") from exc
     return ray
 
 

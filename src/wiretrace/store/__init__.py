@@ -104,7 +104,7 @@ def resolve_db(db: str | None) -> str:
 def open_store(db: str | None = None) -> Store:
     """Open (creating and migrating if needed) the store at a path or URL.
 
-    `postgresql://…` URLs select the PostgreSQL backend (extra `[scale]`); anything else is a SQLite file.
+    `postgresql://…` URLs select the PostgreSQL backend (extra `[postgres]`); anything else is a SQLite file.
     """
     location = resolve_db(db)
     if location.startswith(("postgresql://", "postgres://")):
@@ -112,7 +112,7 @@ def open_store(db: str | None = None) -> Store:
             from wiretrace.store.postgres import PostgresStore
         except ImportError as exc:
             raise UsageError(
-                f"{location!r}: the PostgreSQL store needs the 'scale' extra: pip install 'wiretrace[scale]'"
+                f"{location!r}: the PostgreSQL store needs the 'postgres' extra: pip install 'wiretrace[postgres]'"
             ) from exc
         return PostgresStore(location)
     from wiretrace.store.sqlite import SQLiteStore

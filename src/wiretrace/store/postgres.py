@@ -1,6 +1,6 @@
 """PostgreSQL backend: the same `Store` for a database many machines share.
 
-Chosen by a `postgresql://` URL (extra `[scale]`: psycopg 3). Sentences are searched with PostgreSQL
+Chosen by a `postgresql://` URL (extra `[postgres]`: psycopg 3 and its pool). Sentences are searched with PostgreSQL
 full-text search (a GIN-indexed tsvector), and embeddings are kept as float32 bytes, plus a pgvector
 column where the extension is installed so that nearest-neighbour search can run in the database.
 """
@@ -8,13 +8,14 @@ column where the extension is installed so that nearest-neighbour search can run
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
 
-from wiretrace.errors import NotFound, StoreError
+from wiretrace.errors import NotFound, StoreError, StoreUnavailable
 from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
 
 MIGRATIONS: list[str] = [
@@ -66,32 +67,72 @@ def _article(row: tuple) -> Article:
 _ARTICLE_COLUMNS = "id, text, title, url, outlet, published, author, language, words, path, format"
 
 
-class PostgresStore:
-    """A store in a PostgreSQL database, behind the same protocol as `SQLiteStore`."""
+WAIT_ENV = "WIRETRACE_PG_WAIT"
+DEFAULT_WAIT_S = 10.0
 
-    def __init__(self, url: str):
+
+def wait_seconds() -> float:
+    """How long to wait for the server to come back before a one-line error (`WIRETRACE_PG_WAIT`, seconds)."""
+    raw = os.environ.get(WAIT_ENV, "")
+    try:
+        return max(0.1, float(raw)) if raw else DEFAULT_WAIT_S
+    except ValueError:
+        return DEFAULT_WAIT_S
+
+
+class PostgresStore:
+    """A store in a PostgreSQL database, behind the same protocol as `SQLiteStore`.
+
+    Connections come from a small pool that checks each one before handing it out, so a server restart
+    costs the next request nothing but a reconnect: `serve` and long ingests need no restart. While the
+    server is down, each operation waits up to `wait_s` (`WIRETRACE_PG_WAIT`, default 10 s) for a
+    connection and then raises `StoreUnavailable` (the web app answers 503). A transaction cut off
+    mid-way is rolled back by the server; everything committed before it stays.
+    """
+
+    def __init__(self, url: str, wait_s: float | None = None):
         import psycopg
 
         self.url = url
         self._psycopg = psycopg
-        try:
-            self._conn = psycopg.connect(url, autocommit=True)
+        self.wait_s = wait_seconds() if wait_s is None else wait_s
+        try:  # one direct connection first: its error says why (refused, bad password, no database)
+            psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(self.wait_s))).close()
         except psycopg.Error as exc:
-            raise StoreError(f"{_redact(url)}: cannot connect to PostgreSQL: {str(exc).strip().splitlines()[0]}") from exc
+            raise StoreError(f"{_redact(url)}: cannot connect to PostgreSQL: {_first_line(exc)}") from exc
+        self._pool = _open_pool(url, self.wait_s)
         self.has_pgvector = False
         self._migrate()
 
     @contextmanager
+    def _connection(self) -> Iterator:
+        """A checked connection from the pool; an unreachable server becomes `StoreUnavailable`."""
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection(timeout=self.wait_s) as conn:
+                yield conn
+        except PoolTimeout as exc:
+            raise StoreUnavailable(
+                f"{_redact(self.url)}: PostgreSQL is unreachable (waited {self.wait_s:g} s); try again later"
+            ) from exc
+        except self._psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"{_redact(self.url)}: PostgreSQL connection lost: {_first_line(exc)}") from exc
+
+    @contextmanager
     def _write(self) -> Iterator:
         """One transaction: all of it or none of it; database errors become `StoreError`."""
-        try:
-            with self._conn.transaction(), self._conn.cursor() as cur:
-                yield cur
-        except self._psycopg.Error as exc:
-            raise StoreError(f"{_redact(self.url)}: {str(exc).strip().splitlines()[0]}") from exc
+        with self._connection() as conn:
+            try:
+                with conn.transaction(), conn.cursor() as cur:
+                    yield cur
+            except self._psycopg.OperationalError:
+                raise
+            except self._psycopg.Error as exc:
+                raise StoreError(f"{_redact(self.url)}: {_first_line(exc)}") from exc
 
     def _query(self, sql: str, params: Sequence | None = None) -> list[tuple]:
-        with self._conn.cursor() as cur:
+        with self._connection() as conn, conn.cursor() as cur:
             cur.execute(sql, params)
             return cur.fetchall()
 
@@ -128,8 +169,8 @@ class PostgresStore:
         return int(self._query("SELECT version FROM schema_version")[0][0])
 
     def close(self) -> None:
-        """Close the connection."""
-        self._conn.close()
+        """Close the pool and its connections."""
+        self._pool.close()
 
     # -- articles -------------------------------------------------------------------------------------
     def put_articles(self, articles: Sequence[Article]) -> list[bool]:
@@ -311,6 +352,26 @@ class PostgresStore:
         with self._write() as cur:
             cur.execute("INSERT INTO meta VALUES (%s,%s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                         (key, value))
+
+
+def _open_pool(url: str, wait_s: float):  # noqa: ANN202 - psycopg_pool.ConnectionPool, imported lazily
+    """A pool of up to 4 autocommit connections, each checked (a round trip) before it is handed out."""
+    try:
+        from psycopg_pool import ConnectionPool
+    except ImportError as exc:
+        raise StoreError(
+            f"{_redact(url)}: the PostgreSQL store needs the 'postgres' extra: pip install 'wiretrace[postgres]'"
+        ) from exc
+    pool = ConnectionPool(url, min_size=1, max_size=4, kwargs={"autocommit": True}, timeout=wait_s,
+                          check=ConnectionPool.check_connection, reconnect_timeout=max(60.0, wait_s), open=False,
+                          name="wiretrace")
+    pool.open(wait=True, timeout=max(1.0, wait_s))
+    return pool
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _redact(url: str) -> str:

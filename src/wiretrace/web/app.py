@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import logging
 import shutil
 import tempfile
 import threading
@@ -31,13 +32,14 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiretrace import __version__
-from wiretrace.errors import NotFound, UsageError, WiretraceError
+from wiretrace.errors import NotFound, StoreUnavailable, UsageError, WiretraceError
 from wiretrace.ingest.readers import ReadOptions
 from wiretrace.models import IngestReport, Story
 from wiretrace.store import Store, open_store
 from wiretrace.web import present
 
 HERE = Path(__file__).parent
+LOG = logging.getLogger("wiretrace.web")
 MAX_PAGE_SIZE = 500
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"items per page (1-{MAX_PAGE_SIZE})")]
 Offset = Annotated[int, Query(ge=0, description="items to skip")]
@@ -85,12 +87,12 @@ class WritesDisabled(WiretraceError):
 
 
 ERROR_STATUS: list[tuple[type[WiretraceError], int]] = [
-    (UsageError, 400), (Unauthorized, 401), (WritesDisabled, 403), (NotFound, 404),
+    (UsageError, 400), (Unauthorized, 401), (WritesDisabled, 403), (NotFound, 404), (StoreUnavailable, 503),
 ]
 
 
 def error_status(exc: WiretraceError) -> int:
-    """HTTP status of a domain error: usage 400, unknown id 404, anything else the input's fault (422)."""
+    """HTTP status of a domain error: usage 400, unknown id 404, store down 503, else the input's fault (422)."""
     return next((status for kind, status in ERROR_STATUS if isinstance(exc, kind)), 422)
 
 
@@ -411,6 +413,8 @@ def create_app(store_url: str, token: str | None = None, options: WebOptions | N
 
     @app.exception_handler(WiretraceError)
     def _domain_error(request: Request, exc: WiretraceError) -> Response:
+        if isinstance(exc, StoreUnavailable):  # one line per refused request; the next one may work again
+            LOG.warning("%s %s: 503: %s", request.method, request.url.path, exc)
         return _error_response(env, request, error_status(exc), type(exc).__name__, str(exc))
 
     @app.exception_handler(HTTPException)
