@@ -7,8 +7,17 @@ quote or figure can be shown in place.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
+
+# -- stance vocabularies: one word per meaning, shared by the cross-check, `check` and the renderers ------
+MentionStance = Literal["agree", "partial", "contradict"]
+"""A mention's stance toward its claim group's representative (the dossier's `stance`): `agree` when each
+entails the other, `partial` when only one way holds (one adds or drops detail), `contradict`."""
+EvidenceStance = Literal["supports", "refutes", "neutral"]
+"""An evidence sentence's stance toward a checked claim (`check`'s `stance`)."""
+MENTION_STANCES: tuple[MentionStance, ...] = ("agree", "partial", "contradict")
+EVIDENCE_STANCES: tuple[EvidenceStance, ...] = ("supports", "refutes", "neutral")
 
 
 @dataclass(frozen=True)

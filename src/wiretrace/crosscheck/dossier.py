@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace.crosscheck.align import AlignOptions, ClaimGroup, Discrepancy, align_claims, primary_of
+from wiretrace.crosscheck.align import align_claims
+from wiretrace.crosscheck.independence import primary_of
+from wiretrace.crosscheck.mentions import ClaimGroup, Discrepancy
+from wiretrace.crosscheck.options import AlignOptions
 from wiretrace.crosscheck.provenance import ProvenanceGraph, trace_provenance
 from wiretrace.models import Article, Claim, Story
 from wiretrace.store import Store

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace.crosscheck.align import ClaimGroup, _normal_name
+from wiretrace.crosscheck.independence import normal_name
+from wiretrace.crosscheck.mentions import ClaimGroup
 
 _DOCUMENT = re.compile(r"\b(documents?|report|memo|decree|statement|letter|filing|leak|cache|study|survey|data)\b", re.I)
 _AGENCY = re.compile(
@@ -52,7 +53,7 @@ def node_kind(label: str, outlets: set[str]) -> str:
 
 def node_id(label: str) -> str:
     """A stable id for a node label."""
-    return re.sub(r"[^a-z0-9]+", "-", _normal_name(label).lower()).strip("-") or "unknown"
+    return re.sub(r"[^a-z0-9]+", "-", normal_name(label).lower()).strip("-") or "unknown"
 
 
 def trace_provenance(groups: Sequence[ClaimGroup]) -> ProvenanceGraph:
@@ -64,7 +65,7 @@ def trace_provenance(groups: Sequence[ClaimGroup]) -> ProvenanceGraph:
     def add_node(label: str) -> str:
         ident = node_id(label)
         if ident not in nodes:
-            nodes[ident] = {"id": ident, "label": _normal_name(label), "kind": node_kind(label, outlets),
+            nodes[ident] = {"id": ident, "label": normal_name(label), "kind": node_kind(label, outlets),
                             "primary": False, "claims": []}
         return ident
 
