@@ -104,7 +104,7 @@ def test_ray_run_into_postgresql(ray_cluster, corpus, local_snapshot, postgres_u
 
 def test_missing_ray_is_a_one_line_usage_error(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
-    with pytest.raises(UsageError, match=r"pip install 'wiretrace\[scale\]'"):
+    with pytest.raises(UsageError, match=r"pip install 'wiretrace\[ray\]'"):
         require_ray()
     code = main(["--db", str(tmp_path / "s.db"), "ingest", "--engine", "ray", str(DEMO)])
     err = capsys.readouterr().err
