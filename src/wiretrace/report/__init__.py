@@ -12,6 +12,7 @@ from typing import Any
 
 from wiretrace.crosscheck.dossier import Dossier
 from wiretrace.errors import UsageError
+from wiretrace.report.matrix import claim_matrix
 
 FORMATS = ("json", "md", "html")
 
@@ -84,21 +85,20 @@ def _e(text: Any) -> str:
 def to_html(d: dict[str, Any]) -> str:
     """One self-contained HTML page (inline CSS, no scripts), every piece of article text escaped."""
     story = d["story"]
-    outlets = story["outlets"] or sorted(set(story.get("article_outlets", {}).values()))
+    outlets, rows = claim_matrix(d)
+    named = story["outlets"] or sorted(set(story.get("article_outlets", {}).values()))
     parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>{_e(story['title'])}</title>",
              f"<style>{_CSS}</style><h1>{_e(story['title'])}</h1>",
-             f"<p>{len(story['articles'])} articles, {len(outlets)} outlets, "
+             f"<p>{len(story['articles'])} articles, {len(named)} outlets, "
              f"{_e(story['first_seen'] or '?')} – {_e(story['last_seen'] or '?')}</p>",
              "<h2>Claims × outlets</h2><table><tr><th>claim</th><th>status</th>"]
     parts += [f"<th>{_e(o)}</th>" for o in outlets]
     parts.append("</tr>")
-    for claim in d["claims"]:
-        cells = {}
-        for m in claim["mentions"]:
-            cells.setdefault(m["outlet"], m["stance"])
+    for row in rows:
+        claim = row.claim
         parts.append(f"<tr><td>{_e(claim['text'])}</td><td><span class=tag>{_e(claim['status'])}</span> "
                      f"{claim['independent_sources']}</td>")
-        parts += [f"<td class={_e(cells.get(o, 'silent'))}>{_e(cells.get(o, 'silent'))}</td>" for o in outlets]
+        parts += [f"<td class={_e(cell.state)}>{_e(cell.state)}</td>" for cell in row.cells]
         parts.append("</tr>")
     parts.append("</table><h2>Discrepancies</h2>")
     for disc in d["discrepancies"]:

@@ -22,7 +22,7 @@ from wiretrace.claims.hedges import find_hedges
 from wiretrace.claims.sentences import split_sentences
 from wiretrace.crosscheck import checks
 from wiretrace.errors import NotFound, UsageError
-from wiretrace.models import Article, SentenceHit
+from wiretrace.models import Article, EvidenceStance, SentenceHit
 from wiretrace.store import Store
 
 SENTENCE_INDEX_VERSION = "sent-1"
@@ -74,7 +74,7 @@ class Evidence:
     text: str
     start: int
     end: int
-    stance: str  # supports | refutes | neutral
+    stance: EvidenceStance
     score: float
     relevance: float = 0.0
     source: str = ""
@@ -361,7 +361,7 @@ def _conditional(text: str) -> bool:
     return "conditional" in find_hedges(text)
 
 
-def _stance_of(p: dict[str, float], threshold: float) -> tuple[str, float]:
+def _stance_of(p: dict[str, float], threshold: float) -> tuple[EvidenceStance, float]:
     if p["entailment"] >= threshold and p["entailment"] >= p["contradiction"]:
         return "supports", p["entailment"]
     if p["contradiction"] >= threshold:

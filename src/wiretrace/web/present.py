@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wiretrace.models import Claim
+from wiretrace.report.matrix import CELL_STATES, MatrixCell, MatrixRow, claim_matrix
 
 # -- links ------------------------------------------------------------------------------------------------
 
@@ -117,57 +118,8 @@ def segment_text(text: str, spans: Iterable[Span]) -> list[Segment]:
     return segments
 
 
-# -- the claims × outlets matrix ------------------------------------------------------------------------------
-CELL_STATES = ("agree", "partial", "contradict", "mentioned", "silent")
-_STANCE_TO_CELL = {
-    "agree": "agree", "agrees": "agree", "supports": "agree", "entailment": "agree",
-    "partial": "partial", "partially": "partial",
-    "contradict": "contradict", "contradicts": "contradict", "refutes": "contradict", "contradiction": "contradict",
-}
-_CELL_RANK = {"contradict": 3, "partial": 2, "agree": 1, "mentioned": 0}
-
-
-@dataclass
-class MatrixCell:
-    """One outlet's treatment of one claim, with its first mention (for the link)."""
-
-    state: str
-    mention: dict[str, Any] | None = None
-    count: int = 0
-
-
-@dataclass
-class MatrixRow:
-    """One claim across every outlet."""
-
-    claim: dict[str, Any]
-    cells: list[MatrixCell]
-
-
-def claim_matrix(dossier: dict[str, Any]) -> tuple[list[str], list[MatrixRow]]:
-    """Outlets (columns) and one row per claim; a cell is the strongest stance among that outlet's mentions.
-
-    Contradiction outranks partial agreement, which outranks agreement; an outlet with no mention is
-    `silent`, and a mention whose stance is not one of the three is `mentioned`.
-    """
-    outlets = list(dict.fromkeys(dossier.get("story", {}).get("outlets") or []))
-    for claim in dossier.get("claims", []):
-        for mention in claim.get("mentions", []):
-            if mention.get("outlet") and mention["outlet"] not in outlets:
-                outlets.append(mention["outlet"])
-    rows = []
-    for claim in dossier.get("claims", []):
-        cells = {outlet: MatrixCell("silent") for outlet in outlets}
-        for mention in claim.get("mentions", []):
-            cell = cells.get(mention.get("outlet"))
-            if cell is None:
-                continue
-            state = _STANCE_TO_CELL.get(str(mention.get("stance") or "").lower(), "mentioned")
-            cell.count += 1
-            if cell.state == "silent" or _CELL_RANK[state] > _CELL_RANK[cell.state]:
-                cell.state, cell.mention = state, mention
-        rows.append(MatrixRow(claim, [cells[o] for o in outlets]))
-    return outlets, rows
+# -- the claims × outlets matrix: computed in `wiretrace.report.matrix`, one rule for every renderer ------
+__all__ = ["CELL_STATES", "MatrixCell", "MatrixRow", "claim_matrix"]
 
 
 def status_counts(dossier: dict[str, Any]) -> dict[str, int]:
