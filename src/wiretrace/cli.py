@@ -58,7 +58,7 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     if args.engine == "ray":
         from wiretrace.engines.ray import RayOptions, ingest_ray
 
-        ray_options = RayOptions(address=args.ray_address, device=args.device)
+        ray_options = RayOptions(address=args.ray_address, device=args.device, verbose=args.verbose)
         report = ingest_ray(store, args.paths, options, ray_options, stdin=sys.stdin.buffer, progress=progress)
     else:
         report = ingest(store, args.paths, options, stdin=sys.stdin.buffer, progress=progress, device=args.device)
@@ -227,6 +227,7 @@ def _configure_ingest(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, help="processes that extract and clean documents (default 1)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="local: this process (default); ray: a Ray cluster (extra 'ray')")
+    p.add_argument("--verbose", action="store_true", help="with --engine ray: show Ray's own log lines and warnings")
     p.add_argument("--ray-address", metavar="ADDRESS",
                    help="Ray cluster to join with --engine ray (default $RAY_ADDRESS, else a local one)")
     _add_device(p)

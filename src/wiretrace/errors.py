@@ -46,6 +46,10 @@ class StoreUnavailable(StoreError):
     """The store's database server cannot be reached now (down, restarting, network); try again later."""
 
 
+class EngineUnavailable(WiretraceError):
+    """The compute cluster named for a run (Ray) cannot be reached."""
+
+
 class NotFound(WiretraceError):
     """An article, story or claim id that the store does not hold."""
 

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import os
 import pickle
+import socket
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from wiretrace.errors import InputError, ModelError, UsageError
+from wiretrace.errors import EngineUnavailable, InputError, ModelError, UsageError
 from wiretrace.ingest import IngestOptions, ProgressCallback, build_article
 from wiretrace.ingest.readers import expand_paths, read_documents
 from wiretrace.ml.device import DEVICES
@@ -46,6 +48,9 @@ class RayOptions:
         batch_size: documents per Ray Data batch of the clean and sketch stages.
         embed_batch_size: articles per embedding batch on CPU (four times as many on a GPU).
         extract_batch_size: articles per claim-extraction batch (one spaCy pass).
+        connect_timeout_s: how long to try reaching a named cluster's head before a one-line error
+            (`WIRETRACE_RAY_CONNECT_TIMEOUT`); Ray itself retries for minutes.
+        verbose: show Ray's own log lines and warnings (off: a CLI user cannot act on them).
     """
 
     address: str | None = None
@@ -54,6 +59,11 @@ class RayOptions:
     batch_size: int = 16
     embed_batch_size: int = 64
     extract_batch_size: int = 32
+    connect_timeout_s: float = field(default_factory=lambda: float(os.environ.get(CONNECT_TIMEOUT_ENV) or 15))
+    verbose: bool = False
+
+
+CONNECT_TIMEOUT_ENV = "WIRETRACE_RAY_CONNECT_TIMEOUT"
 
 
 @dataclass
@@ -132,12 +142,56 @@ def _connect(ray: Any, ray_options: RayOptions) -> bool:
     if ray.is_initialized():
         return False
     address = ray_options.address or os.environ.get("RAY_ADDRESS")
+    if address and address != "auto":
+        probe_head(address, ray_options.connect_timeout_s)
+    if not ray_options.verbose:
+        _quiet_ray()
     init: dict[str, Any] = {"address": address} if address else {"num_cpus": ray_options.num_cpus}
     try:
-        ray.init(**init, log_to_driver=False, include_dashboard=False)
+        ray.init(**init, log_to_driver=ray_options.verbose, include_dashboard=False,
+                 logging_level="INFO" if ray_options.verbose else "ERROR")
     except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise UsageError(f"cannot reach the Ray cluster at {address or 'a new local cluster'!r}: {exc}") from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EngineUnavailable(f"cannot reach the Ray cluster at {address or 'a new local cluster'!r}: {first}") from exc
+    if not ray_options.verbose:
+        import ray.data
+
+        ray.data.DataContext.get_current().enable_progress_bars = False
     return True
+
+
+def probe_head(address: str, timeout_s: float) -> None:
+    """Fail within `timeout_s` with one line when nothing listens at the cluster head's host:port.
+
+    Ray's own connect retries for minutes and prints C++ warnings while it does; a closed port or an
+    unknown host is known at once by one TCP connection.
+    """
+    target = address.removeprefix("ray://")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"Ray address {address!r} is not HOST:PORT (or ray://HOST:PORT, or 'auto')")
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), timeout=max(0.5, min(5.0, timeout_s))).close()
+            return
+        except OSError as exc:
+            if time.monotonic() >= deadline:
+                reason = exc.strerror or type(exc).__name__
+                raise EngineUnavailable(f"cannot reach the Ray cluster at {address!r}: {reason}") from exc
+            time.sleep(0.5)
+
+
+def _quiet_ray() -> None:
+    """Ray's warnings a CLI user cannot act on (token authentication, progress bars, deduplication) off."""
+    import logging
+
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+    os.environ.setdefault("RAY_DATA_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("RAY_LOG_TO_STDERR", "0")
+    os.environ.setdefault("GLOG_minloglevel", "2")  # the C++ core's own warnings
+    for name in ("ray", "ray.data", "ray._private", "ray.util"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _sources(paths: Iterable[str], options: IngestOptions, stdin: BinaryIO | None) -> list[dict]:
