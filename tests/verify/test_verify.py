@@ -1,7 +1,18 @@
 import pytest
 
 from wiretrace.errors import UsageError
-from wiretrace.verify import MAX_CLAIM_CHARS, CheckOptions, Evidence, apply_checks, decide, validate_claim
+from wiretrace.models import SentenceHit
+from wiretrace.verify import (
+    MAX_CLAIM_CHARS,
+    CheckOptions,
+    Evidence,
+    apply_checks,
+    decide,
+    query_terms,
+    validate_claim,
+)
+from wiretrace.verify.judge import stance_of
+from wiretrace.verify.retrieve import fuse
 
 
 @pytest.mark.parametrize("claim", ["", "   ", "\n\t"])
@@ -76,3 +87,56 @@ def test_number_conflict_refutes():
 def test_options_are_frozen():
     with pytest.raises(AttributeError):
         CheckOptions().rerank_top = 3
+
+
+def hit(article, start, text="Putin banned officials from resigning"):
+    return SentenceHit(article, start, start + len(text), text, 0.0)
+
+
+def test_fusion_ranks_a_sentence_found_by_both_searches_first():
+    both = hit("b", 0)
+    fused = fuse("Putin banned resigning", [hit("a", 0), both], [[both, hit("c", 5)]], CheckOptions())
+    assert fused[0] == both and len(fused) == 3
+
+
+def test_fusion_keeps_dense_sentences_sharing_a_word_and_at_most_rerank_candidates():
+    unrelated = hit("d", 0, "The weather was mild in Lisbon")
+    fused = fuse("Putin banned resigning", [hit("a", i) for i in range(5)], [[unrelated]],
+                 CheckOptions(rerank_candidates=3))
+    assert unrelated not in fused and len(fused) == 3
+
+
+def test_rrf_constant_is_used():
+    # rank 1 in both lists scores 2 / (k + 1) against 1 / k for rank 0 in one: ahead only when k > 1.
+    first, second = hit("a", 0), hit("b", 0)
+    bm25, dense = [first, second], [[hit("c", 0)], [second]]
+    assert fuse("Putin banned", bm25, dense, CheckOptions(rrf_k=60))[0] == second
+    assert fuse("Putin banned", bm25, dense, CheckOptions(rrf_k=1))[0] == first  # a tie, broken by article id
+
+
+def test_query_terms_take_the_longest_content_words():
+    assert query_terms("Putin banned Kremlin officials from resigning", 2) == ["kremlin", "official"]
+
+
+@pytest.mark.parametrize(
+    ("p", "stance"),
+    [
+        ({"entailment": 0.35, "neutral": 0.4, "contradiction": 0.25}, "supports"),
+        ({"entailment": 0.25, "neutral": 0.4, "contradiction": 0.35}, "refutes"),
+        ({"entailment": 0.2, "neutral": 0.6, "contradiction": 0.2}, "neutral"),
+    ],
+)
+def test_stance_of(p, stance):
+    assert stance_of(p, CheckOptions().stance_threshold)[0] == stance
+
+
+def test_dispute_options_are_used():
+    evidence = [ev("a", "supports", 0.9), ev("b", "refutes", 0.5)]
+    assert decide("c", list(evidence)).verdict == "disputed"
+    assert decide("c", list(evidence), CheckOptions(dispute_ratio=0.8)).verdict == "supported"
+
+
+def test_check_options_are_used_by_apply_checks():
+    claim, sentence = "Russia lost 15,000 troops in the war", "Russia has lost a total of 199,460 troops in the war"
+    p = apply_checks(claim, sentence, neutral_probs(), [], CheckOptions(number_conflict_contradiction=0.9))
+    assert p["contradiction"] > apply_checks(claim, sentence, neutral_probs(), [])["contradiction"]

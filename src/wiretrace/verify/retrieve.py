@@ -1,0 +1,154 @@
+"""Candidate sentences for a claim: full-text and dense search fused by reciprocal rank, then a rerank.
+
+BM25 over every stored sentence (the store's full-text index) finds sentences sharing the claim's rare
+words; dense vectors of the articles (the MiniLM lead vectors clustering stores) find articles about
+it in other words. The two ranked lists are fused by reciprocal rank and the best candidates reranked
+by the cosine of their MiniLM vectors to the claim's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from wiretrace.crosscheck import checks
+from wiretrace.errors import NotFound, UsageError
+from wiretrace.models import SentenceHit
+from wiretrace.store import Store
+from wiretrace.verify.options import CheckOptions
+
+
+@dataclass(frozen=True)
+class DenseIndex:
+    """The stored article vectors as one matrix: row i is the unit vector of `ids[i]`."""
+
+    matrix: np.ndarray
+    ids: list[str]
+
+
+def load_dense_index(store: Store, embedder: Any) -> DenseIndex:
+    """The article vectors the embedder made, or those of its sibling (same model, quantized or not)."""
+    vectors = store.get_embeddings(embedder.name)
+    if not vectors:  # articles embedded on another device: same model, quantized or not
+        from wiretrace.ml.embedder import sibling_name
+
+        vectors = store.get_embeddings(sibling_name(embedder.name))
+    ids = sorted(vectors)
+    dim = getattr(embedder, "dim", 384)
+    matrix = np.stack([vectors[i] for i in ids]) if vectors else np.zeros((0, dim), np.float32)
+    return DenseIndex(matrix, ids)
+
+
+def allowed_articles(store: Store, options: CheckOptions) -> set[str] | None:
+    """Articles evidence may come from under --story/--since, or None for all."""
+    allowed: set[str] | None = None
+    if options.story:
+        from wiretrace.stories import find_story
+
+        try:
+            allowed = set(find_story(store, options.story).articles)
+        except NotFound as exc:  # a bad --story is the caller's mistake, reported as a usage error
+            raise UsageError(str(exc)) from exc
+    if options.since:
+        since = parse_date(options.since)
+        dated = {a.id for a in store.list_articles() if a.published and a.published >= since}
+        allowed = dated if allowed is None else allowed & dated
+    return allowed
+
+
+def parse_date(value: str) -> str:
+    """An ISO date (YYYY-MM-DD) normalised; raises `UsageError` naming the bad --since value."""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise UsageError(f"--since {value!r} is not a date; use YYYY-MM-DD") from exc
+
+
+def query_terms(claim: str, limit: int) -> list[str]:
+    """The claim's most distinctive words for full-text search.
+
+    An OR query scores every sentence that holds any term, so common words make it slow on large
+    stores; long words are usually the rare, telling ones.
+    """
+    words = sorted(checks.content_words(claim), key=lambda w: (-len(w), w)) or claim.lower().split()
+    return sorted(words[:limit])
+
+
+def retrieve(store: Store, claim: str, embedder: Any, index: DenseIndex, options: CheckOptions,
+             allowed: set[str] | None, side: Executor) -> tuple[np.ndarray, list[SentenceHit]]:
+    """The claim's vector and its candidate sentences: BM25 hits fused with the densest articles' sentences.
+
+    The claim is embedded and the article vectors scanned on the `side` thread while full-text search
+    runs on this one: both wait in native code (onnxruntime, numpy, SQLite) that releases the GIL, so
+    on two cores the dense half costs nothing extra. The side thread never touches the store (one
+    SQLite connection belongs to one thread).
+    """
+    dense = side.submit(densest_articles, claim, embedder, index, options, allowed)
+    bm25 = store.search_sentences(query_terms(claim, options.max_query_terms), options.bm25_candidates, allowed)
+    claim_vector, dense_ids = dense.result()
+    dense_hits = [store.article_sentences(article_id) for article_id in dense_ids]
+    return claim_vector, fuse(claim, bm25, dense_hits, options)
+
+
+def densest_articles(claim: str, embedder: Any, index: DenseIndex, options: CheckOptions,
+                     allowed: set[str] | None) -> tuple[np.ndarray, list[str]]:
+    """The claim's vector and the articles whose lead vectors are closest to it, best first."""
+    claim_vector = embedder.embed([claim])[0]
+    matrix, ids = index.matrix, index.ids
+    found: list[str] = []
+    if len(ids):
+        scores = matrix @ claim_vector
+        top = min(options.dense_articles * options.dense_overfetch, len(ids))
+        best = np.argpartition(-scores, top - 1)[:top]  # a full sort of 100k scores costs more than the rest
+        for i in best[np.argsort(-scores[best], kind="stable")]:
+            if allowed is None or ids[i] in allowed:
+                found.append(ids[i])
+            if len(found) >= options.dense_articles:
+                break
+    return claim_vector, found
+
+
+def fuse(claim: str, bm25: Sequence[SentenceHit], dense: Sequence[Sequence[SentenceHit]],
+         options: CheckOptions) -> list[SentenceHit]:
+    """Reciprocal-rank fusion of BM25 hits and the sentences of the dense articles, best first.
+
+    Args:
+        claim: the claim; a dense article's sentence counts only if it shares a content word with it.
+        bm25: full-text hits, best first; hit i scores 1 / (rrf_k + i).
+        dense: each dense article's sentences, best article first; all sentences of article i score
+            1 / (rrf_k + i).
+        options: `rrf_k` and `rerank_candidates` (how many come back).
+    """
+    candidates: dict[tuple[str, int], SentenceHit] = {}
+    fused: dict[tuple[str, int], float] = {}
+    for rank, hit in enumerate(bm25):
+        key = (hit.article, hit.start)
+        candidates[key] = hit
+        fused[key] = fused.get(key, 0.0) + 1.0 / (options.rrf_k + rank)
+    claim_words = checks.content_words(claim)
+    for rank, hits in enumerate(dense):
+        for hit in hits:
+            if claim_words & checks.content_words(hit.text):
+                key = (hit.article, hit.start)
+                candidates.setdefault(key, hit)
+                fused[key] = fused.get(key, 0.0) + 1.0 / (options.rrf_k + rank)
+    order = sorted(fused, key=lambda k: (-fused[k], k))
+    return [candidates[k] for k in order[: options.rerank_candidates]]
+
+
+def rerank(embedder: Any, claim_vector: np.ndarray, hits: list[SentenceHit],
+           options: CheckOptions) -> list[tuple[SentenceHit, float]]:
+    """Order candidates by cosine similarity to the claim; keep the best `rerank_top`."""
+    if not hits:
+        return []
+    # Copies of one wire report repeat sentences word for word: each distinct text is embedded once.
+    texts = list(dict.fromkeys(h.text for h in hits))
+    by_text = dict(zip(texts, embedder.embed(texts) @ claim_vector, strict=True))
+    similarity = np.array([by_text[h.text] for h in hits])
+    order = np.argsort(-similarity, kind="stable")[: options.rerank_top]
+    return [(hits[i], float(similarity[i])) for i in order]
