@@ -26,8 +26,8 @@ def _import_ray():
         return require_ray()
     except UsageError:
         if os.environ.get("CI"):
-            pytest.fail("Ray is not installed: CI must install the 'scale' extra")
-        pytest.skip("Ray is not installed (pip install 'wiretrace[scale]')")
+            pytest.fail("Ray is not installed: CI must install the 'ray' extra")
+        pytest.skip("Ray is not installed (pip install 'wiretrace[ray]')")
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +128,41 @@ def test_sources_keep_input_order_and_carry_failures_and_stdin(tmp_path):
     failure = pickle.loads(rows[2]["items"])[0].failure
     assert failure.path.endswith("nothing-*.txt") and "no such file" in failure.error
     assert pickle.loads(rows[3]["items"])[0].raw.source == "<stdin>"
+
+
+def test_probe_of_a_closed_port_fails_fast_with_one_line():
+    import socket
+    import time
+
+    from wiretrace.engines.ray import probe_head
+    from wiretrace.errors import EngineUnavailable
+
+    with socket.socket() as s:  # a port that was free a moment ago: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(EngineUnavailable, match=rf"cannot reach the Ray cluster at '127.0.0.1:{port}'") as info:
+        probe_head(f"127.0.0.1:{port}", timeout_s=1.0)
+    assert time.monotonic() - started < 10 and "\n" not in str(info.value)
+    with pytest.raises(UsageError, match="not HOST:PORT"):
+        probe_head("no-port-here", timeout_s=1.0)
+
+
+def test_probe_of_a_listening_head_passes():
+    import socket
+
+    from wiretrace.engines.ray import probe_head
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        probe_head(f"ray://127.0.0.1:{server.getsockname()[1]}", timeout_s=1.0)
+
+
+def test_closed_ray_address_exits_1_with_one_line(monkeypatch, tmp_path, capsys):
+    _import_ray()
+    monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")
+    monkeypatch.setenv("WIRETRACE_RAY_CONNECT_TIMEOUT", "2")
+    code = main(["--db", str(tmp_path / "s.db"), "ingest", "--engine", "ray", str(DEMO)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "cannot reach the Ray cluster at '127.0.0.1:1'" in err
