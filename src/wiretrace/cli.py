@@ -56,7 +56,8 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes), workers=args.workers)
     progress = None if args.json else _progress_printer()
     if args.engine == "ray":
-        from wiretrace.engines.ray import RayOptions, ingest_ray
+        from wiretrace.engines.ray import RayOptions
+        from wiretrace.pipeline import ingest_ray
 
         ray_options = RayOptions(address=args.ray_address, device=args.device, verbose=args.verbose)
         report = ingest_ray(store, args.paths, options, ray_options, stdin=sys.stdin.buffer, progress=progress)

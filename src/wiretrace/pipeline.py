@@ -7,13 +7,16 @@ only new articles are processed, so ingesting one more file does not recompute t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from wiretrace.ingest import IngestOptions, ProgressCallback, ingest_paths
 from wiretrace.ml.device import resolve_device
 from wiretrace.ml.embedder import Embedder
 from wiretrace.models import IngestReport
 from wiretrace.store import Store
+
+if TYPE_CHECKING:
+    from wiretrace.engines.ray import RayOptions
 
 
 def ingest(
@@ -47,6 +50,30 @@ def ingest(
             update_store(store, device=device)
             if not stages_pending(store):
                 break
+    return report
+
+
+def ingest_ray(
+    store: Store,
+    paths: Iterable[str],
+    options: IngestOptions | None = None,
+    ray_options: RayOptions | None = None,
+    stdin: BinaryIO | None = None,
+    progress: ProgressCallback | None = None,
+    update: bool = True,
+) -> IngestReport:
+    """`ingest` with the per-article stages (read, clean, sketch, embed, claims) on a Ray cluster.
+
+    The same report and the same store as a local run: the cluster computes, this process writes, and
+    the stages that need every article at once (copies, events, stories, sentence index) run here.
+    """
+    from wiretrace.engines.ray import run_on_ray
+
+    # Stages 1-2: read, clean, sketch, embed and extract on the cluster; stored here in input order.
+    report, embedder = run_on_ray(store, paths, options, ray_options, stdin=stdin, progress=progress)
+    # Later stages, here, over the vectors the workers computed.
+    if update and (report.ingested or (report.unchanged and stages_pending(store))):
+        update_store(store, embedder=embedder)
     return report
 
 

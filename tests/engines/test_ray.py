@@ -11,10 +11,10 @@ import pytest
 from conftest import shared_path
 
 from wiretrace.cli import main
-from wiretrace.engines.ray import RayOptions, _sources, ingest_ray, require_ray
+from wiretrace.engines.ray import RayOptions, _sources, require_ray
 from wiretrace.errors import UsageError
 from wiretrace.ingest import IngestOptions
-from wiretrace.pipeline import ingest
+from wiretrace.pipeline import ingest, ingest_ray
 from wiretrace.store import open_store
 from wiretrace.stories.cluster import list_copies, list_stories
 

@@ -1,6 +1,6 @@
 """Scale-out ingest: the per-article stages as Ray Data batches across a Ray cluster.
 
-`ingest_ray` runs read -> clean -> near-duplicate sketch (MinHash) -> lead embedding -> claim extraction
+`run_on_ray` (called by `pipeline.ingest_ray`) runs read -> clean -> near-duplicate sketch (MinHash) -> lead embedding -> claim extraction
 on whatever cluster `ray.init()` reaches (the `address` option, else `RAY_ADDRESS`, else a local cluster
 started for the run), streams the finished articles back to the driver in input order and writes them
 there, one transaction per batch, so any store works: SQLite on one machine, PostgreSQL as the shared
@@ -90,16 +90,15 @@ def require_ray() -> Any:
     return ray
 
 
-def ingest_ray(
+def run_on_ray(
     store: Store,
     paths: Iterable[str],
     options: IngestOptions | None = None,
     ray_options: RayOptions | None = None,
     stdin: BinaryIO | None = None,
     progress: ProgressCallback | None = None,
-    update: bool = True,
-) -> IngestReport:
-    """`pipeline.ingest` with the per-article stages on a Ray cluster: the same report, the same store.
+) -> tuple[IngestReport, Any]:
+    """The per-article stages on a Ray cluster, written here in input order (`pipeline.ingest_ray` runs the rest).
 
     Args:
         store: where everything is written (by this process only).
@@ -108,10 +107,11 @@ def ingest_ray(
         ray_options: cluster address, local cluster size, device and batch sizes.
         stdin: the stream read for '-'.
         progress: called with (path, articles so far) as results come back.
-        update: run clustering and the sentence index now (False leaves them for `update_store`).
-    """
-    from wiretrace.pipeline import stages_pending, update_store
 
+    Returns:
+        The ingest report and an embedder for the later stages that serves the vectors the workers computed
+        (the driver may have no GPU: it loads a model only for a vector no worker computed).
+    """
     options = options or IngestOptions()
     ray_options = ray_options or RayOptions()
     if ray_options.device not in DEVICES:
@@ -130,11 +130,8 @@ def ingest_ray(
         context.execution_options.preserve_order, context.enable_progress_bars = saved
         if started:
             ray.shutdown()
-    if update and (report.ingested or (report.unchanged and stages_pending(store))):
-        # The driver may have no GPU: it loads a model only for a vector no worker computed.
-        driver_device = "cpu" if ray_options.device == "cpu" else "auto"
-        update_store(store, embedder=_CachedEmbedder(embedder, driver_device))
-    return report
+    driver_device = "cpu" if ray_options.device == "cpu" else "auto"
+    return report, _CachedEmbedder(embedder, driver_device)
 
 
 def _connect(ray: Any, ray_options: RayOptions) -> bool:
