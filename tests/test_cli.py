@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from wiretrace.cli import COMMANDS, build_parser, main
+from wiretrace.store import open_store
 
 
 def run(capsys, *argv):
@@ -23,8 +24,8 @@ def test_ingest_articles_show_round_trip(tmp_path, capsys):
     assert len(report["ingested"]) == 1 and report["failed"] == []
     code, out, _ = run(capsys, "--db", db, "articles", "--json")
     listing = json.loads(out)
-    assert set(listing[0]) == {"id", "path", "url", "outlet", "title", "published", "author", "words"}
-    assert listing[0]["title"] == "A title"
+    assert set(listing[0]) == {"id", "path", "url", "outlet", "title", "title_source", "published", "author", "words"}
+    assert listing[0]["title"] == "A title" and listing[0]["title_source"] == "headline"
     code, out, _ = run(capsys, "--db", db, "show", listing[0]["id"], "--json")
     shown = json.loads(out)
     assert shown["text"].startswith("The council voted")
@@ -50,6 +51,7 @@ def test_unknown_flag_is_usage_error_in_one_line(capsys):
 
 
 def test_unknown_article_is_one_line_error(tmp_path, capsys):
+    open_store(str(tmp_path / "x.db")).close()
     code, _, err = run(capsys, "--db", str(tmp_path / "x.db"), "show", "nope")
     assert code == 1
     assert err.strip().startswith("wiretrace: error:") and "nope" in err and err.count("\n") == 1
@@ -69,6 +71,7 @@ def test_no_command_prints_help_and_exits_2(capsys):
 
 
 def test_console_script_entry_point_runs(tmp_path):
+    open_store(str(tmp_path / "p.db")).close()
     proc = subprocess.run(
         [sys.executable, "-m", "wiretrace.cli", "--db", str(tmp_path / "p.db"), "articles", "--json"],
         capture_output=True, text=True, timeout=120,
