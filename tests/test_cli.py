@@ -85,3 +85,67 @@ def test_every_command_has_help(name):
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     assert sub.choices[name].description, f"{name} has no help text"
+
+
+@pytest.mark.parametrize("command", [["articles"], ["show", "abc"], ["stories"], ["copies"], ["claims"],
+                                     ["check", "a claim"], ["dossier", "s1"], ["cluster"]])
+def test_read_commands_never_create_a_store(tmp_path, capsys, command):
+    db = tmp_path / "no" / "such" / "x.db"
+    assert main(["--db", str(db), *command]) == 1
+    err = capsys.readouterr().err
+    assert "no store there" in err and err.count("\n") == 1
+    assert not db.exists() and not (tmp_path / "no").exists()
+
+
+def _ingest_two(tmp_path, capsys, *extra):
+    db = str(tmp_path / "s.db")
+    for name, words in (("a", "bridge"), ("b", "library")):
+        doc = tmp_path / f"{name}.txt"
+        doc.write_text(f"Title {name}\n\nThe council voted on Tuesday to close the old {words} for repairs.\n")
+        assert main(["--db", db, "ingest", str(doc), *extra]) == 0
+    capsys.readouterr()
+    return db
+
+
+def test_ambiguous_prefix_lists_the_candidates(tmp_path, capsys):
+    db = str(tmp_path / "s.db")
+    for n in range(17):  # 17 ids over 16 hex digits: two must share a first digit
+        (tmp_path / f"{n}.txt").write_text(f"Title\n\nThe council voted {n} times on Tuesday to close the bridge.\n")
+    assert main(["--db", db, "ingest", str(tmp_path)]) == 0
+    capsys.readouterr()
+    ids = sorted(a.id for a in open_store(db).list_articles())
+    prefix = next(a[0] for a, b in zip(ids, ids[1:], strict=False) if a[0] == b[0])
+    sharing = [i for i in ids if i.startswith(prefix)]
+    assert main(["--db", db, "show", prefix]) == 1
+    err = capsys.readouterr().err
+    assert f"{prefix!r} matches {len(sharing)} articles" in err and sharing[0] in err and err.count("\n") == 1
+
+
+def test_ambiguous_error_message_counts_the_rest():
+    from wiretrace.errors import AmbiguousId
+
+    error = AmbiguousId("d", "articles", [f"d{i}" for i in range(5)], 11)
+    assert str(error) == "'d' matches 11 articles: d0, d1, d2, d3, d4, … (6 more); give more of the id"
+
+
+def test_empty_results_say_so(tmp_path, capsys):
+    db = str(tmp_path / "s.db")
+    open_store(db).close()
+    for command, message in (("articles", "0 articles"), ("copies", "0 copy groups"), ("stories", "0 stories")):
+        assert main(["--db", db, command]) == 0
+        assert message in capsys.readouterr().out
+
+
+def test_check_since_warns_about_undated_articles(tmp_path, capsys):
+    db = _ingest_two(tmp_path, capsys)
+    assert main(["--db", db, "check", "The council closed the bridge", "--since", "2020-01-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["warnings"] and "2 of 2 articles have no date" in out["warnings"][0]
+    assert main(["--db", db, "check", "The council closed the bridge", "--since", "2020-01-01"]) == 0
+    assert "warning: --since 2020-01-01: 2 of 2 articles have no date" in capsys.readouterr().err
+
+
+def test_check_since_is_quiet_when_every_article_is_dated(tmp_path, capsys):
+    db = _ingest_two(tmp_path, capsys, "--published", "2021-05-01")
+    assert main(["--db", db, "check", "The council closed the bridge", "--since", "2020-01-01", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == []
