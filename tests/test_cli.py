@@ -109,9 +109,10 @@ def _ingest_two(tmp_path, capsys, *extra):
 
 def test_ambiguous_prefix_lists_the_candidates(tmp_path, capsys):
     db = str(tmp_path / "s.db")
+    (tmp_path / "docs").mkdir()
     for n in range(17):  # 17 ids over 16 hex digits: two must share a first digit
-        (tmp_path / f"{n}.txt").write_text(f"Title\n\nThe council voted {n} times on Tuesday to close the bridge.\n")
-    assert main(["--db", db, "ingest", str(tmp_path)]) == 0
+        (tmp_path / "docs" / f"{n}.txt").write_text(f"Title\n\nThe council voted {n} times on Tuesday to close the bridge.\n")
+    assert main(["--db", db, "ingest", str(tmp_path / "docs")]) == 0
     capsys.readouterr()
     ids = sorted(a.id for a in open_store(db).list_articles())
     prefix = next(a[0] for a, b in zip(ids, ids[1:], strict=False) if a[0] == b[0])

@@ -184,7 +184,10 @@ def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
     from wiretrace.crosscheck.dossier import build_dossier
     from wiretrace.report import render
 
-    text = render(build_dossier(store, args.story_id, device=args.device), "json" if args.json else args.format)
+    dossier = build_dossier(store, args.story_id, device=args.device)
+    for warning in dossier.warnings:
+        print(f"wiretrace: warning: {warning}", file=sys.stderr)
+    text = render(dossier, "json" if args.json else args.format)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as fh:
