@@ -100,8 +100,12 @@ def batch_metadata(outlet: str | None = None, published: str | None = None) -> S
     return StatedMetadata(outlet=(outlet or "").strip() or None, published=date)
 
 
-def read_manifest(path: str | Path, batch: StatedMetadata | None = None) -> Stated:
+def read_manifest(
+    path: str | Path, batch: StatedMetadata | None = None, names: Mapping[str, str] | None = None
+) -> Stated:
     """Read a CSV or JSONL manifest (told apart by content: JSONL lines start with '{').
+
+    `names` maps a `path` cell to the file it stands for (uploads saved under other names).
 
     Raises:
         ManifestError: the file cannot be read or has no `path` column.
@@ -115,7 +119,7 @@ def read_manifest(path: str | Path, batch: StatedMetadata | None = None) -> Stat
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ManifestError(f"{path}: cannot read the manifest: {reason}") from exc
     records = _jsonl_records(path, text) if text.lstrip().startswith("{") else _csv_records(path, text)
-    return _stated(path, records, batch or StatedMetadata())
+    return _stated(path, records, batch or StatedMetadata(), names or {})
 
 
 def _csv_records(path: Path, text: str) -> list[tuple[str, dict[str, str]]]:
@@ -149,7 +153,7 @@ def _jsonl_records(path: Path, text: str) -> list[tuple[str, dict[str, str]]]:
     return records
 
 
-def _stated(path: Path, records: list[tuple[str, dict]], batch: StatedMetadata) -> Stated:
+def _stated(path: Path, records: list[tuple[str, dict]], batch: StatedMetadata, names: Mapping[str, str]) -> Stated:
     rows: dict[str, StatedMetadata] = {}
     warnings: list[str] = []
     for where, record in records:
@@ -157,6 +161,7 @@ def _stated(path: Path, records: list[tuple[str, dict]], batch: StatedMetadata) 
         if not file:
             warnings.append(f"{where}: no path; row skipped")
             continue
+        file = names.get(file, file)
         full = Path(file) if Path(file).is_absolute() else path.parent / file
         stated = StatedMetadata(**{f: _cell(record.get(f)) for f in FIELDS})
         if stated.published and (date := normalize_date(stated.published)) != stated.published:
