@@ -17,6 +17,8 @@ from wiretrace.errors import UsageError, WiretraceError
 from wiretrace.store import Store, open_store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Commands that may create a missing store; every other command reads one and fails on a missing one.
+CREATES_STORE = frozenset({"ingest", "serve"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,7 +55,14 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
         raise UsageError(f"--max-bytes must be positive, not {args.max_bytes}")
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
-    options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes), workers=args.workers)
+    stated = _stated_metadata(args)
+    if not args.paths:
+        from wiretrace.ingest.manifest import manifest_paths
+
+        if not args.manifest:
+            raise UsageError("name the files to ingest (PATH…), or a --manifest that lists them")
+        args.paths = manifest_paths(stated)
+    options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes), workers=args.workers, stated=stated)
     progress = None if args.json else _progress_printer()
     if args.engine == "ray":
         from wiretrace.engines.ray import RayOptions
@@ -65,6 +74,9 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
         report = ingest(store, args.paths, options, stdin=sys.stdin.buffer, progress=progress, device=args.device)
     if progress:
         sys.stderr.write("\r\033[K")
+    report.warnings = report.warnings or list(stated.warnings)  # an engine that does not pass them on
+    for warning in report.warnings:
+        print(f"wiretrace: warning: {warning}", file=sys.stderr)
     for failure in report.failed:
         print(f"wiretrace: {failure.path}: {failure.error}", file=sys.stderr)
     if args.json:
@@ -74,11 +86,31 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
+def _stated_metadata(args: argparse.Namespace) -> Any:
+    """The metadata the user stated for this ingest: --manifest rows over --outlet/--published."""
+    from wiretrace.ingest.manifest import Stated, batch_metadata, read_manifest
+
+    batch = batch_metadata(outlet=args.outlet, published=args.published)
+    return read_manifest(args.manifest, batch) if args.manifest else Stated(batch=batch)
+
+
 def cmd_articles(args: argparse.Namespace, store: Store) -> int:
-    """List stored articles."""
+    """List stored articles (--format csv writes a manifest that `ingest --manifest` reads back)."""
     articles = [a.summary() for a in store.list_articles()]
-    if args.json:
+    if args.json or args.format == "json":
         _print_json(articles)
+    elif args.format == "csv":
+        import csv
+
+        from wiretrace.ingest.manifest import COLUMNS, manifest_row
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=[*COLUMNS, "id", "title_source", "words"], lineterminator="\n")
+        writer.writeheader()
+        for a in articles:
+            writer.writerow({**manifest_row(a), "id": a["id"], "title_source": a["title_source"] or "",
+                             "words": a["words"]})
+    elif not articles:
+        print(f"0 articles in {store.url}")
     else:
         for a in articles:
             print(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}")
@@ -92,7 +124,7 @@ def cmd_show(args: argparse.Namespace, store: Store) -> int:
         _print_json(article.to_dict())
     else:
         summary = article.summary()
-        for key in ("id", "title", "outlet", "url", "published", "author", "words", "path"):
+        for key in ("id", "title", "title_source", "outlet", "url", "published", "author", "words", "path"):
             print(f"{key:10} {summary[key] if summary[key] is not None else '-'}")
         print()
         print(article.text)
@@ -116,9 +148,12 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
     from wiretrace.verify import CheckOptions, check
 
     verdict = check(store, args.claim, CheckOptions(story=args.story, since=args.since), device=args.device)
+    warnings = _undated_warnings(store, args)
     if args.json:
-        _print_json(verdict.to_dict())
+        _print_json({**verdict.to_dict(), "warnings": warnings})
         return EXIT_OK
+    for warning in warnings:
+        print(f"wiretrace: warning: {warning}", file=sys.stderr)
     print(f"{verdict.verdict.upper()}  (confidence {verdict.confidence:.2f})")
     print(verdict.explanation)
     for item in verdict.evidence:
@@ -127,12 +162,33 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _undated_warnings(store: Store, args: argparse.Namespace) -> list[str]:
+    """What --since left out for lacking a date: silence would read as "no evidence"."""
+    if not args.since:
+        return []
+    articles = store.list_articles()
+    if args.story:
+        from wiretrace.stories import find_story
+
+        members = set(find_story(store, args.story).articles)
+        articles = [a for a in articles if a.id in members]
+    undated = sum(1 for a in articles if not a.published)
+    if not undated:
+        return []
+    scope = f"of story {args.story} " if args.story else ""
+    return [f"--since {args.since}: {undated} of {len(articles)} articles {scope}have no date and were left out;"
+            " state dates with: wiretrace ingest --manifest FILE or --published DATE"]
+
+
 def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
     """Cross-check a story: claim groups, discrepancies, provenance, figures, timeline."""
     from wiretrace.crosscheck.dossier import build_dossier
     from wiretrace.report import render
 
-    text = render(build_dossier(store, args.story_id, device=args.device), "json" if args.json else args.format)
+    dossier = build_dossier(store, args.story_id, device=args.device)
+    for warning in dossier.warnings:
+        print(f"wiretrace: warning: {warning}", file=sys.stderr)
+    text = render(dossier, "json" if args.json else args.format)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as fh:
@@ -152,6 +208,8 @@ def cmd_stories(args: argparse.Namespace, store: Store) -> int:
     stories = list_stories(store)
     if args.json:
         _print_json(stories)
+    elif not stories:
+        print("0 stories")
     else:
         for s in stories:
             print(f"{s['id']}  {len(s['articles']):4} articles  {len(s['events']):3} events  {s['title']}")
@@ -165,6 +223,8 @@ def cmd_copies(args: argparse.Namespace, store: Store) -> int:
     groups = list_copies(store)
     if args.json:
         _print_json(groups)
+    elif not groups:
+        print("0 copy groups")
     else:
         for g in groups:
             print(f"{g['group']}  {len(g['members'])} copies")
@@ -203,6 +263,8 @@ def cmd_claims(args: argparse.Namespace, store: Store) -> int:
     if args.json:
         _print_json([c.to_dict() for c in claims])
         return EXIT_OK
+    if not claims:
+        print("0 claims")
     for c in claims:
         print(f"{c.article}  {c.kind:9}  {c.text[:100]}")
         if c.speaker or c.attribution:
@@ -223,7 +285,12 @@ def _register(name: str, func: Callable[[argparse.Namespace, Store], int], confi
 
 
 def _configure_ingest(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (recursive), globs, or - for stdin")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files, directories (recursive), globs, or - for stdin (default: the files --manifest lists)")
+    p.add_argument("--manifest", metavar="FILE",
+                   help="CSV or JSONL with columns path,url,outlet,published,title,author; what it states wins")
+    p.add_argument("--outlet", help="the outlet of every article in this batch (a manifest cell wins over it)")
+    p.add_argument("--published", metavar="DATE", help="the publication date of every article in this batch")
     p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file (default 20 MB)")
     p.add_argument("--workers", type=int, default=1, help="processes that extract and clean documents (default 1)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -242,6 +309,11 @@ def _add_device(p: argparse.ArgumentParser) -> None:
 def _configure_claims(p: argparse.ArgumentParser) -> None:
     p.add_argument("--article", metavar="ID", help="only this article (id or unique prefix)")
     p.add_argument("--kind", action="append", choices=["statement", "quote", "figure"], help="only these kinds (repeatable)")
+
+
+def _configure_articles(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                   help="table (default), json, or csv: a manifest for ingest --manifest")
 
 
 def _configure_show(p: argparse.ArgumentParser) -> None:
@@ -273,7 +345,7 @@ def _configure_serve(p: argparse.ArgumentParser) -> None:
 
 
 _register("ingest", cmd_ingest, _configure_ingest)
-_register("articles", cmd_articles, lambda p: None)
+_register("articles", cmd_articles, _configure_articles)
 _register("stories", cmd_stories, lambda p: None)
 _register("copies", cmd_copies, lambda p: None)
 _register("cluster", cmd_cluster, lambda p: None)
@@ -309,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        store = None if args.command == "demo" else open_store(args.db)
+        store = None if args.command == "demo" else open_store(args.db, create=args.command in CREATES_STORE)
         try:
             return int(args.func(args, store))
         finally:

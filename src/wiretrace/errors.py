@@ -56,3 +56,19 @@ class NotFound(WiretraceError):
 
 class ModelError(WiretraceError):
     """A packaged model could not be found or loaded."""
+
+
+class ManifestError(UsageError):
+    """A manifest of stated metadata (or a batch-wide --outlet/--published) could not be used as given."""
+
+
+class AmbiguousId(NotFound):
+    """An id prefix that matches more than one article or story."""
+
+    SHOWN = 5  # candidates named in the message; the rest are counted
+
+    def __init__(self, prefix: str, kind: str, candidates: list[str], count: int):
+        shown = ", ".join(candidates[: self.SHOWN]) + (f", … ({count - self.SHOWN} more)" if count > self.SHOWN else "")
+        super().__init__(f"{prefix!r} matches {count} {kind}: {shown}; give more of the id")
+        self.candidates = candidates
+        self.count = count

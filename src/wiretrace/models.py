@@ -71,6 +71,16 @@ class Article:
             return host.removeprefix("www.")
         return f"unknown outlet ({self.id[:8]})"
 
+    @property
+    def title_source(self) -> str | None:
+        """'lead' when the title is a sentence of the text (the file had no headline), else 'headline'.
+
+        Derived from the text rather than stored, so older stores answer it too.
+        """
+        if not self.title:
+            return None
+        return "lead" if self.title.removesuffix("…") in self.text[:5000] else "headline"
+
     def summary(self) -> dict[str, Any]:
         """The fields of the `articles --json` contract."""
         return {
@@ -79,6 +89,7 @@ class Article:
             "url": self.url,
             "outlet": self.outlet,
             "title": self.title,
+            "title_source": self.title_source,
             "published": self.published,
             "author": self.author,
             "words": self.words,
@@ -104,6 +115,7 @@ class IngestReport:
     ingested: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[IngestFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The `ingest --json` contract."""
@@ -111,6 +123,7 @@ class IngestReport:
             "ingested": list(self.ingested),
             "unchanged": list(self.unchanged),
             "failed": [asdict(f) for f in self.failed],
+            "warnings": list(self.warnings),
         }
 
 

@@ -131,3 +131,32 @@ def test_empty_original_url_line_gives_no_url():
     from wiretrace.ingest.clean import split_scraped_text
 
     assert split_scraped_text("Title\nSome body text here.\nOriginal url: \n").url is None
+
+
+def test_seed_caption_is_not_a_title(seeds_dir):
+    from wiretrace.ingest import IngestOptions, read_articles
+
+    article = next(a for a in read_articles([str(next(seeds_dir.glob("000_*.txt")))], IngestOptions()))
+    assert "Council of Legislators" not in (article.title or "")
+    assert article.title_source == "lead" and article.title.startswith("Russian President Vladimir Putin banned")
+
+
+@pytest.mark.parametrize(("first", "second", "caption"), [
+    ("Putin addresses legislators in St Petersburg", "Reuters", True),
+    ("Putin addresses legislators in St Petersburg", "Sergei Bobylev/TASS", True),
+    ("Putin bans officials from resigning", "Reuters", False),  # a byline: the body has the (Reuters) dateline
+    ("Putin bans officials from resigning", "By Jane Doe", False),
+])
+def test_caption_title(first, second, caption):
+    from wiretrace.ingest.clean import is_caption_title
+
+    dateline = "" if caption else "MOSCOW (Reuters) - "
+    body = f"{second}\n\n{dateline}Russian President Vladimir Putin banned officials from resigning, a report said."
+    assert is_caption_title(first, body) is caption
+
+
+def test_lead_title_skips_bullets_and_abbreviations():
+    from wiretrace.ingest.clean import lead_title
+
+    text = "Putin's ban was unofficial\n\nThe U.S. Senate voted on Tuesday to pass the bill after a long debate. It then left."
+    assert lead_title(text) == "The U.S. Senate voted on Tuesday to pass the bill after a long debate."

@@ -101,7 +101,9 @@ def check_article(article: Article) -> None:
     for value in vars(article).values():
         if isinstance(value, str):
             value.encode("utf-8")  # storable and printable: no lone surrogates
-    assert clean_text(article.text, article.title) == article.text
+    # a title taken from the lead sentence was not there when cleaning ran, so it is not cleaned against
+    headline = article.title if article.title_source == "headline" else None
+    assert clean_text(article.text, headline) == article.text
     assert normalize_unicode(article.text) == article.text  # no control or zero-width characters left
     assert article.source_name  # must not raise on junk URLs
     _STORE.put_articles([article])  # and it really is storable

@@ -87,3 +87,14 @@ def test_guess_language_and_count_words():
     assert guess_language("Der Bürgermeister sagte, dass der Rat am Montag erneut tagen werde.") is None
     assert guess_language("Too short") is None
     assert count_words("It's a well-known fact: 1,200 people’s homes.") == 7
+
+
+def test_metadata_warnings_count_articles_without_outlet_or_date():
+    from wiretrace.ingest.metadata import metadata_warnings
+    from wiretrace.models import Article
+
+    articles = [Article(id="a", text="x"), Article(id="b", text="x", url="https://example.org/x"),
+                Article(id="c", text="x", outlet="O", published="2020-01-01")]
+    warnings = metadata_warnings(articles)
+    assert warnings[0].startswith("1 of 3 articles have no outlet") and warnings[1].startswith("2 of 3 articles have no date")
+    assert metadata_warnings(articles[2:]) == []

@@ -82,6 +82,9 @@ def test_cli_rejects_bad_claims_with_one_line(seeds_store, capsys, claim):
 
 
 def test_cli_empty_store(tmp_path, capsys):
+    from wiretrace.store import open_store
+
+    open_store(str(tmp_path / "empty.db")).close()  # a missing store is another error (see tests/test_cli.py)
     code = main(["--db", str(tmp_path / "empty.db"), "check", "Putin banned resignations"])
     assert code == 2 and "empty" in capsys.readouterr().err
 
@@ -89,6 +92,6 @@ def test_cli_empty_store(tmp_path, capsys):
 def test_cli_json_contract(seeds_store, capsys):
     assert main(["--db", seeds_store.url, "check", "Putin banned Kremlin officials from resigning", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"claim", "verdict", "confidence", "explanation", "evidence"}
+    assert set(data) == {"claim", "verdict", "confidence", "explanation", "evidence", "warnings"}
     first = data["evidence"][0]
     assert {"article", "outlet", "text", "start", "end", "stance", "score", "source_chain"} <= set(first)

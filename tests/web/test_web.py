@@ -481,3 +481,16 @@ def test_serve_is_a_command_with_safe_defaults():
     assert "serve" in COMMANDS
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.port == 8000 and args.token is None
+
+
+def test_ingest_manifest_field_states_metadata_by_client_file_name(client):
+    text = b"Tide gauge installed at Kelmar harbour\n\nEngineers installed a new tide gauge at the harbour mouth on Friday.\n"
+    manifest = b"path,outlet,published\ngauge.txt,Kelmar Courier,2021-04-09\ngone.txt,X,2021-01-01\n"
+    r = client.post("/api/ingest", files=[("files", ("gauge.txt", text)), ("manifest", ("m.csv", manifest))],
+                    headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 200
+    report = r.json()
+    article = client.get(f"/api/articles/{report['ingested'][0]}").json()
+    assert (article["outlet"], article["published"]) == ("Kelmar Courier", "2021-04-09")
+    assert len(report["warnings"]) == 1 and "gone.txt" in report["warnings"][0]
+    assert "wiretrace-upload-" not in json.dumps(report)

@@ -17,6 +17,7 @@ from wiretrace.crosscheck.independence import primary_of
 from wiretrace.crosscheck.mentions import ClaimGroup, Discrepancy
 from wiretrace.crosscheck.options import AlignOptions
 from wiretrace.crosscheck.provenance import ProvenanceGraph, trace_provenance
+from wiretrace.ingest.metadata import metadata_warnings
 from wiretrace.models import Article, Claim, Story
 from wiretrace.store import Store
 from wiretrace.stories import find_story
@@ -42,6 +43,7 @@ class Dossier:
     figures: list[dict[str, Any]]
     timeline: list[dict[str, Any]]
     outlets: dict[str, str] = field(default_factory=dict)  # article id -> outlet
+    warnings: list[str] = field(default_factory=list)  # articles without an outlet or a date
 
     def to_dict(self) -> dict[str, Any]:
         """The `dossier --format json` contract."""
@@ -57,6 +59,7 @@ class Dossier:
             "provenance": self.provenance.to_dict(),
             "figures": self.figures,
             "timeline": self.timeline,
+            "warnings": self.warnings,
         }
 
 
@@ -89,6 +92,7 @@ def build_dossier(
         figures=track_figures(articles, claims),
         timeline=build_timeline(articles, claims),
         outlets={a.id: a.source_name for a in articles},
+        warnings=metadata_warnings(articles),
     )
 
 

@@ -19,8 +19,9 @@ from typing import BinaryIO
 from wiretrace import errors
 from wiretrace.engines.local import process_context
 from wiretrace.errors import InputError, NoArticle
-from wiretrace.ingest.clean import clean_text, split_scraped_text
+from wiretrace.ingest.clean import clean_text, is_caption_title, lead_title, split_scraped_text
 from wiretrace.ingest.html import HtmlOptions, extract_page, fragment_text, is_fragment
+from wiretrace.ingest.manifest import Stated, StatedMetadata
 from wiretrace.ingest.metadata import (
     count_words,
     date_from_url,
@@ -51,6 +52,8 @@ class IngestOptions:
         min_words: fewer clean words than this and a document is not an article.
         workers: processes that clean and extract documents (1: in this process). Store writes stay
             in the calling process and the order of results does not depend on it.
+        stated: metadata the user stated (a manifest, --outlet, --published); it wins over what is
+            read from the file, but never changes the clean text or the id.
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
@@ -58,6 +61,7 @@ class IngestOptions:
     batch_size: int = 64
     min_words: int = 5
     workers: int = 1
+    stated: Stated = field(default_factory=Stated)
 
 
 def article_id(text: str) -> str:
@@ -92,6 +96,8 @@ def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Art
         if raw.format == "text":
             scraped = split_scraped_text(raw.text)
             title, body, url, dateline = scraped.title, scraped.body, scraped.url, scraped.dateline
+            if title and is_caption_title(title, body):  # the caption stays in the body for cleaning to judge
+                title, body = None, f"{title}\n{body}"
         else:
             body = raw.text
     elif raw.html is not None and is_fragment(raw.html):
@@ -114,13 +120,17 @@ def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Art
     words = count_words(text)
     if words < options.min_words:
         raise NoArticle(raw.source, f"no article text after cleaning ({words} words)")
+    stated = options.stated.for_source(raw.source) if options.stated else StatedMetadata()
+    url = stated.url or url
+    title = stated.title or (title.strip() if title and title.strip() else None) or lead_title(text)
+    author = stated.author or author
     return Article(
         id=article_id(text),
         text=text,
-        title=title.strip() if title else None,
+        title=title,
         url=url,
-        outlet=outlet or outlet_from_url(url) or self_mention(text) or wire_agency(text),
-        published=normalize_date(published) or date_from_url(url) or normalize_date(dateline),
+        outlet=stated.outlet or outlet or outlet_from_url(url) or self_mention(text) or wire_agency(text),
+        published=stated.published or normalize_date(published) or date_from_url(url) or normalize_date(dateline),
         author=author.strip() if author else None,
         language=language or guess_language(text),
         words=words,
@@ -155,7 +165,11 @@ def read_articles(
     with process_context().Pool(options.workers) as pool:
         previous = None
         for batch in _batches(documents, options.workers * 32):
-            work = pool.map_async(build, [doc for doc in batch if not isinstance(doc, InputError)], chunksize=8)
+            docs = [doc for doc in batch if not isinstance(doc, InputError)]
+            if options.stated.rows:  # send workers this batch's manifest rows, not the whole manifest
+                narrowed = replace(options, stated=options.stated.only(doc.source for doc in docs))
+                build = partial(_build_in_worker, options=narrowed)
+            work = pool.map_async(build, docs, chunksize=8)
             if previous is not None:
                 yield from results(*previous)
             previous = (batch, work)
@@ -211,7 +225,7 @@ def ingest_paths(
 ) -> IngestReport:
     """Read, clean and store articles from paths; a bad file is reported, never fatal to the run."""
     options = options or IngestOptions()
-    report = IngestReport()
+    report = IngestReport(warnings=list(options.stated.warnings))
     pending: list[Article] = []
     seen: set[str] = set()
 

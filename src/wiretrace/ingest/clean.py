@@ -248,3 +248,51 @@ def split_scraped_text(text: str) -> ScrapedText:
     if not url or not re.match(r"^https?://", url):
         url = None
     return ScrapedText(title=title, body="\n".join(lines), url=url, dateline=dateline)
+
+
+_AGENCY_DATELINE = re.compile(r"\((reuters|ap|afp|associated press|tass|xinhua|bloomberg|epa)\)", re.I)
+
+
+def is_caption_title(title: str, body: str) -> bool:
+    """Whether the first line of a scrape is a photo caption (or a credit), not the headline.
+
+    A caption is followed by its credit line ("Reuters", "NAME/AFP via Getty Images") or carries one.
+    A bare agency name under a headline is a byline instead when the body opens with that agency's
+    dateline ("MOSCOW (Reuters) -"), so that case keeps its title.
+    """
+    line = _strip_markup(title.strip()).strip()
+    if not line:
+        return False
+    if _CREDIT.match(line) or _PHOTO_CREDIT.match(line) or _is_inline_caption(line):
+        return True
+    following = next((x.strip() for x in body.split("\n") if x.strip()), "")
+    if not _is_caption_pair(line, following):
+        return False
+    photo_credit = "/" in following or "getty" in following.casefold() or _PHOTO_CREDIT.match(following)
+    return bool(photo_credit) or not _AGENCY_DATELINE.search(body[:1500])
+
+
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Jr|Sr|No|Inc|Co|U\.S|U\.K)$")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’']?(?=\s+[\"“‘']?[A-Z0-9])")
+
+
+def lead_title(text: str, limit: int = 160) -> str | None:
+    """The lead sentence of clean text, to stand in for a headline the file does not have.
+
+    The lead is the first paragraph that reads as prose (a sentence of eight words or more), past any
+    "key points" bullets a scraper kept above it; cut at a word boundary with "…" past `limit`
+    characters (a headline's length, not a paragraph's).
+    """
+    paragraphs = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
+    if not paragraphs:
+        return None
+    prose = (p for p in paragraphs[:12] if _SENTENCE_END.search(p) and len(p.split()) >= 8)
+    paragraph = next(prose, paragraphs[0])
+    sentence = paragraph
+    for match in _SENTENCE_BREAK.finditer(paragraph):
+        if not _ABBREVIATION.search(paragraph[: match.start()]):
+            sentence = paragraph[: match.end()]
+            break
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:–—- ") + "…"
+    return sentence

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
+
+from wiretrace.models import Article
 
 _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 _SELF_MENTION = re.compile(
@@ -119,3 +122,20 @@ def guess_language(text: str) -> str | None:
 def count_words(text: str) -> int:
     """Number of word tokens."""
     return len(re.findall(r"\d+(?:[.,]\d+)+|\w+(?:[’'\-]\w+)*", text))
+
+
+def metadata_warnings(articles: Sequence[Article]) -> list[str]:
+    """What a reader of a dossier must know: how many articles have no outlet or no date.
+
+    Without an outlet, independence between sources cannot be judged; without a date, order and
+    "who said it first" cannot.
+    """
+    fix = "state them with: wiretrace ingest --manifest FILE (or --outlet, --published)"
+    warnings = []
+    no_outlet = sum(1 for a in articles if not a.outlet and not host_of(a.url))
+    no_date = sum(1 for a in articles if not a.published)
+    if no_outlet:
+        warnings.append(f"{no_outlet} of {len(articles)} articles have no outlet; {fix}")
+    if no_date:
+        warnings.append(f"{no_date} of {len(articles)} articles have no date; {fix}")
+    return warnings

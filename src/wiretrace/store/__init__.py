@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from wiretrace.errors import UsageError
+from wiretrace.errors import StoreError, UsageError
 from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
 
 DEFAULT_DB = "wiretrace.db"
@@ -101,12 +102,18 @@ def resolve_db(db: str | None) -> str:
     return db or os.environ.get("WIRETRACE_DB") or DEFAULT_DB
 
 
-def open_store(db: str | None = None) -> Store:
+def open_store(db: str | None = None, create: bool = True) -> Store:
     """Open (creating and migrating if needed) the store at a path or URL.
 
     `postgresql://…` URLs select the PostgreSQL backend (extra `[postgres]`); anything else is a SQLite file.
+    With `create=False` (read commands) a SQLite file that is not there raises `StoreError` instead of
+    leaving an empty store and its folder behind; the server of a PostgreSQL URL decides for itself.
     """
     location = resolve_db(db)
+    if not create and location != ":memory:" and not location.startswith(("postgresql://", "postgres://")):
+        path = Path(location)
+        if not path.is_file() or path.stat().st_size == 0:
+            raise StoreError(f"{location}: no store there; create one with: wiretrace --db {location} ingest PATH")
     if location.startswith(("postgresql://", "postgres://")):
         try:
             from wiretrace.store.postgres import PostgresStore

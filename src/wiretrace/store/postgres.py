@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from wiretrace.errors import NotFound, StoreError, StoreUnavailable
+from wiretrace.errors import AmbiguousId, NotFound, StoreError, StoreUnavailable
 from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
 
 MIGRATIONS: list[str] = [
@@ -191,9 +191,14 @@ class PostgresStore:
         """One article by id or unique prefix."""
         rows = self._query(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = %s", (article_id,))
         if not rows and article_id:
-            rows = self._query(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id LIKE %s LIMIT 2",
-                               (article_id.replace("%", "").replace("_", r"\_") + "%",))
-            rows = rows if len(rows) == 1 else []
+            pattern = article_id.replace("%", "").replace("_", r"\_") + "%"
+            rows = self._query(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id LIKE %s ORDER BY id LIMIT 2",
+                               (pattern,))
+            if len(rows) > 1:
+                count = self._query("SELECT COUNT(*) FROM articles WHERE id LIKE %s", (pattern,))[0][0]
+                shown = self._query("SELECT id FROM articles WHERE id LIKE %s ORDER BY id LIMIT %s",
+                                    (pattern, AmbiguousId.SHOWN))
+                raise AmbiguousId(article_id, "articles", [r[0] for r in shown], count)
         if not rows:
             raise NotFound(f"no article with id {article_id!r} in {_redact(self.url)}")
         return _article(rows[0])

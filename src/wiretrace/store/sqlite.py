@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.errors import NotFound, StoreError
+from wiretrace.errors import AmbiguousId, NotFound, StoreError
 from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
 
 BUSY_TIMEOUT_MS = 60_000
@@ -175,10 +175,16 @@ class SQLiteStore:
         """One article; a unique id prefix (as shown in listings) is accepted too."""
         row = self._conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None and article_id:
-            rows = self._conn.execute(
-                "SELECT * FROM articles WHERE id >= ? AND id < ? LIMIT 2", (article_id, article_id + "\uffff")
-            ).fetchall()
-            row = rows[0] if len(rows) == 1 else None
+            bounds = (article_id, article_id + "\uffff")
+            rows = self._conn.execute("SELECT * FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", bounds)
+            rows = rows.fetchall()
+            if len(rows) > 1:
+                count = self._conn.execute("SELECT COUNT(*) FROM articles WHERE id >= ? AND id < ?", bounds).fetchone()[0]
+                shown = self._conn.execute(
+                    "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT ?", (*bounds, AmbiguousId.SHOWN)
+                ).fetchall()
+                raise AmbiguousId(article_id, "articles", [r[0] for r in shown], count)
+            row = rows[0] if rows else None
         if row is None:
             raise NotFound(f"no article with id {article_id!r} in {self.url}")
         return _row_to_article(row)

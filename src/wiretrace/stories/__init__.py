@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wiretrace.errors import NotFound
+from wiretrace.errors import AmbiguousId, NotFound
 from wiretrace.models import Story
 from wiretrace.store import Store
 
@@ -12,6 +12,8 @@ def find_story(store: Store, story_id: str) -> Story:
     stories = store.get_stories()
     exact = [s for s in stories if s.id == story_id]
     matches = exact or [s for s in stories if story_id and s.id.startswith(story_id)]
-    if len(matches) != 1:
+    if len(matches) > 1:
+        raise AmbiguousId(story_id, "stories", sorted(s.id for s in matches), len(matches))
+    if not matches:
         raise NotFound(f"no story {story_id!r} in {store.url}; list them with: wiretrace stories")
     return matches[0]

@@ -150,12 +150,13 @@ class WebState:
         with self.lock:
             return list_stories(self.store)
 
-    def ingest(self, paths: list[str]) -> IngestReport:
+    def ingest(self, paths: list[str], stated: Any = None) -> IngestReport:
         """`pipeline.ingest` under the store lock; cached checker state and dossiers are dropped after."""
         from wiretrace.ingest import IngestOptions
+        from wiretrace.ingest.manifest import Stated
         from wiretrace.pipeline import ingest
 
-        options = IngestOptions(read=ReadOptions(max_bytes=self.options.max_upload_bytes))
+        options = IngestOptions(read=ReadOptions(max_bytes=self.options.max_upload_bytes), stated=stated or Stated())
         with self.lock:
             try:
                 return ingest(self.store, paths, options)
@@ -213,8 +214,12 @@ def save_uploads(uploads: list[UploadFile], folder: Path) -> dict[str, str]:
     return saved
 
 
-def ingest_uploads(state: WebState, uploads: list[UploadFile]) -> dict[str, Any]:
-    """Save uploads in a fresh temporary folder, ingest them, and report them by their client names."""
+def ingest_uploads(state: WebState, uploads: list[UploadFile], manifest: UploadFile | None = None) -> dict[str, Any]:
+    """Save uploads in a fresh temporary folder, ingest them, and report them by their client names.
+
+    An optional `manifest` (CSV or JSONL, the `ingest --manifest` columns) names the files by their
+    client names.
+    """
     if not uploads:
         raise UsageError("no files were uploaded; send them as multipart form field 'files'")
     if len(uploads) > state.options.max_files:
@@ -222,9 +227,17 @@ def ingest_uploads(state: WebState, uploads: list[UploadFile]) -> dict[str, Any]
     folder = Path(tempfile.mkdtemp(prefix="wiretrace-upload-"))
     try:
         names = save_uploads(uploads, folder)
-        report = state.ingest(list(names)).to_dict()
+        stated = None
+        if manifest is not None:
+            from wiretrace.ingest.manifest import read_manifest
+
+            (folder / "manifest").mkdir()
+            saved = save_uploads([manifest], folder / "manifest")
+            stated = read_manifest(next(iter(saved)), names={name: path for path, name in names.items()})
+        report = state.ingest(list(names), stated).to_dict()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    report["warnings"] = [w.replace(str(folder / "manifest" / ""), "") for w in report.get("warnings", [])]
     for failure in report["failed"]:
         for path, name in names.items():
             failure["path"] = failure["path"].replace(path, name)
@@ -369,7 +382,8 @@ UPLOAD_SCHEMA = {
         "required": True,
         "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["files"],
-            "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                           "manifest": {"type": "string", "format": "binary"}},
         }}},
     }
 }
@@ -473,7 +487,9 @@ def create_app(store_url: str, token: str | None = None, options: WebOptions | N
         state.require_token(_bearer(request))
         async with request.form(max_files=options.max_files, max_fields=10) as form:
             uploads = [v for k, v in form.multi_items() if k == "files" and isinstance(v, UploadFile)]
-            return await run_in_threadpool(ingest_uploads, state, uploads)
+            manifest = form.get("manifest")
+            manifest = manifest if isinstance(manifest, UploadFile) else None
+            return await run_in_threadpool(ingest_uploads, state, uploads, manifest)
 
     # -- pages ------------------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
