@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
+from conftest import import_or_skip
 
-pytest.importorskip("fastapi")
+import_or_skip("fastapi")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
@@ -113,7 +115,9 @@ def _stance_model_missing() -> str | None:
     return None
 
 
-needs_models = pytest.mark.skipif(bool(_stance_model_missing()), reason=str(_stance_model_missing()))
+# The stance model ships in the package: under CI its absence fails the tests instead of skipping them.
+needs_models = pytest.mark.skipif(bool(_stance_model_missing()) and not os.environ.get("CI"),
+                                  reason=str(_stance_model_missing()))
 
 
 @pytest.fixture(scope="module")
@@ -358,10 +362,8 @@ def test_figure_chart_places_values():
 
 @needs_models
 def test_real_dossier_api_and_page(client):
-    pytest.importorskip("wiretrace.crosscheck.dossier")
     stories = client.get("/api/stories").json()["items"]
-    if not stories:
-        pytest.skip("clustering made no story from the test articles")
+    assert stories, "clustering made no story from the test articles"
     story = stories[0]["id"]
     data = client.get(f"/api/stories/{story}/dossier").json()
     assert set(FIXTURE_DOSSIER) <= set(data) and data["story"]["id"] == story
