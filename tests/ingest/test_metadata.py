@@ -87,3 +87,15 @@ def test_guess_language_and_count_words():
     assert guess_language("Der Bürgermeister sagte, dass der Rat am Montag erneut tagen werde.") is None
     assert guess_language("Too short") is None
     assert count_words("It's a well-known fact: 1,200 people’s homes.") == 7
+
+
+def test_outlets_list_is_broad_and_well_formed():
+    from wiretrace.ingest.metadata import known_outlets, outlet_from_url
+
+    outlets = known_outlets()
+    assert len(outlets) >= 200
+    assert {kind for _, kind in outlets.values()} == {"outlet", "wire agency"}
+    assert sum(kind == "wire agency" for _, kind in outlets.values()) >= 30
+    assert outlet_from_url("https://news.sky.com/story/x") == "Sky News"  # longest listed suffix first
+    assert outlet_from_url("https://www.lemonde.fr/a") == "Le Monde"
+    assert outlet_from_url("https://unlisted.example/a") == "unlisted.example"
