@@ -7,7 +7,9 @@ Any file of the same shape works: Climate-FEVER JSONL (each claim's evidence sen
 or an AVeriTeC JSON list (each claim's question/answer pairs are its corpus). Both methods see the same
 corpus and the same stance model; only retrieval and aggregation differ:
 - wiretrace: MiniLM rerank, stance model + explicit checks, verdict by independent source;
-- baseline: BM25 top-5, stance model argmax per sentence, majority stance (ties: not enough evidence).
+- baseline: BM25 top-5, stance model argmax per sentence; both entailment and contradiction among them:
+  disputed, otherwise the majority stance (ties: not enough evidence);
+- floor: the most frequent gold verdict of the file for every claim.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ def baseline_verdict(claim: str, corpus: list[tuple[str, str]], model) -> str:
     probs = model.predict_batch([(corpus[i][0], claim) for i in top])
     labels = list(model.labels)
     votes = Counter(labels[int(row.argmax())] for row in probs)
+    if votes["entailment"] and votes["contradiction"]:
+        return "disputed"
     (first, count), *rest = votes.most_common()
     if rest and rest[0][1] == count:
         return "not-enough-evidence"
@@ -143,6 +147,7 @@ def main() -> int:
             "claims": len(items),
             "wiretrace": scores(gold, ours),
             "baseline (BM25 top-5 + NLI majority)": scores(gold, base),
+            "floor (majority class)": scores(gold, [Counter(gold).most_common(1)[0][0]] * len(gold)),
             "gold": dict(Counter(gold)),
             "predicted": dict(Counter(ours)),
             "seconds": round(time.perf_counter() - started, 1),
@@ -153,7 +158,7 @@ def main() -> int:
         return 0
     for name, r in report.items():
         print(f"{name}: {r['claims']} claims, {r['seconds']} s")
-        for method in ("wiretrace", "baseline (BM25 top-5 + NLI majority)"):
+        for method in ("wiretrace", "baseline (BM25 top-5 + NLI majority)", "floor (majority class)"):
             s = r[method]
             print(f"  {method:40} accuracy {s['accuracy']:.3f}  macro-F1 {s['macro_f1']:.3f}")
         print(f"  gold {r['gold']}  predicted {r['predicted']}")

@@ -25,6 +25,22 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip where something optional is missing on a development machine; fail when CI is set (CI has it all)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must have it")
+    pytest.skip(reason)
+
+
+def import_or_skip(name: str):
+    """`pytest.importorskip`, except that under CI (env CI set) a missing [test]-extra package fails."""
+    if os.environ.get("CI"):
+        import importlib
+
+        return importlib.import_module(name)
+    return pytest.importorskip(name)
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     """The five seed articles."""

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import import_or_skip
 
 from wiretrace.pipeline import ingest
 from wiretrace.store import open_store
@@ -76,7 +77,7 @@ def test_cli_prints_hostile_fields_as_data(hostile_store):
 
 
 def test_web_pages_render_template_syntax_literally(hostile_store):
-    pytest.importorskip("fastapi")
+    import_or_skip("fastapi")
     from fastapi.testclient import TestClient
 
     from wiretrace.web.app import create_app

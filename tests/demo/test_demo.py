@@ -131,3 +131,25 @@ def test_cli_demo_end_to_end(tmp_path):
                             timeout=300, check=False, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["articles"]) == 11
+
+
+# The demo's printed checks, against what its corpus plants: the evacuation figure differs between outlets
+# (number_changed), the valve cause is told by several outlets, and the ferry was approved, not cancelled.
+DEMO_VERDICTS = {
+    "About 1,200 residents were evacuated after the Carrowby blast": ("disputed", {"supports", "refutes"}),
+    "The Carrowby blast was caused by a faulty pressure valve": ("supported", {"supports"}),
+    "The Skarra Island ferry was cancelled": ("refuted", {"refutes"}),
+}
+
+
+def test_demo_checks_give_the_planted_verdicts_with_evidence(demo):
+    from wiretrace.demo import DEMO_CLAIMS
+
+    assert set(DEMO_CLAIMS) == set(DEMO_VERDICTS)
+    for check in demo.checks:
+        verdict, stances = DEMO_VERDICTS[check["claim"]]
+        assert check["verdict"] == verdict, check["claim"]
+        assert stances <= {e["stance"] for e in check["evidence"]}, check["claim"]
+        assert all(e["text"] and e["outlet"] for e in check["evidence"])
+    supported = next(c for c in demo.checks if c["verdict"] == "supported")
+    assert len({e["outlet"] for e in supported["evidence"] if e["stance"] == "supports"}) >= 2

@@ -98,3 +98,15 @@ def test_metadata_warnings_count_articles_without_outlet_or_date():
     warnings = metadata_warnings(articles)
     assert warnings[0].startswith("1 of 3 articles have no outlet") and warnings[1].startswith("2 of 3 articles have no date")
     assert metadata_warnings(articles[2:]) == []
+
+
+def test_outlets_list_is_broad_and_well_formed():
+    from wiretrace.ingest.metadata import known_outlets, outlet_from_url
+
+    outlets = known_outlets()
+    assert len(outlets) >= 200
+    assert {kind for _, kind in outlets.values()} == {"outlet", "wire agency"}
+    assert sum(kind == "wire agency" for _, kind in outlets.values()) >= 30
+    assert outlet_from_url("https://news.sky.com/story/x") == "Sky News"  # longest listed suffix first
+    assert outlet_from_url("https://www.lemonde.fr/a") == "Le Monde"
+    assert outlet_from_url("https://unlisted.example/a") == "unlisted.example"

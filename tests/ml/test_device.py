@@ -64,15 +64,16 @@ def test_confirm_cuda():
         confirm_cuda(_Session([CPU_PROVIDER]), "cuda")
 
 
-def test_embedder_on_cpu_is_quantized_and_embeds_one_text_per_pass(no_cuda):
+def test_embedder_on_cpu_is_quantized_and_embeds_one_text_per_pass(no_cuda, monkeypatch):
+    monkeypatch.delenv("WIRETRACE_QUANTIZE", raising=False)
     embedder = MiniLMEmbedder(EmbedOptions(device="auto"))
     assert embedder.device == "cpu"
     assert embedder._session.get_providers() == [CPU_PROVIDER]
-    if embedder.quantized:  # per-batch activation scales: batch mates must not change a vector
-        assert embedder.batch_size == 1
-        texts = ["Officials may not resign, the decree says.", "Golf courses close.", "A third, longer text " * 9]
-        together = embedder.embed(texts)
-        assert (together[1] == embedder.embed(texts[1:2])[0]).all()
+    assert embedder.quantized  # per-batch activation scales: batch mates must not change a vector
+    assert embedder.batch_size == 1
+    texts = ["Officials may not resign, the decree says.", "Golf courses close.", "A third, longer text " * 9]
+    together = embedder.embed(texts)
+    assert (together[1] == embedder.embed(texts[1:2])[0]).all()
 
 
 @pytest.mark.filterwarnings("ignore:Specified provider")

@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import import_or_skip
 
-pytest.importorskip("fastapi")
+import_or_skip("fastapi")
 
 from fastapi.testclient import TestClient  # noqa: E402
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
+from conftest import import_or_skip
 
-pytest.importorskip("fastapi")
+import_or_skip("fastapi")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
@@ -113,7 +115,9 @@ def _stance_model_missing() -> str | None:
     return None
 
 
-needs_models = pytest.mark.skipif(bool(_stance_model_missing()), reason=str(_stance_model_missing()))
+# The stance model ships in the package: under CI its absence fails the tests instead of skipping them.
+needs_models = pytest.mark.skipif(bool(_stance_model_missing()) and not os.environ.get("CI"),
+                                  reason=str(_stance_model_missing()))
 
 
 @pytest.fixture(scope="module")
@@ -358,10 +362,8 @@ def test_figure_chart_places_values():
 
 @needs_models
 def test_real_dossier_api_and_page(client):
-    pytest.importorskip("wiretrace.crosscheck.dossier")
     stories = client.get("/api/stories").json()["items"]
-    if not stories:
-        pytest.skip("clustering made no story from the test articles")
+    assert stories, "clustering made no story from the test articles"
     story = stories[0]["id"]
     data = client.get(f"/api/stories/{story}/dossier").json()
     assert set(FIXTURE_DOSSIER) <= set(data) and data["story"]["id"] == story
@@ -384,7 +386,11 @@ def test_check_api_and_page_use_one_cached_checker(client, ids):
     assert r.status_code == 200
     verdict = r.json()
     assert set(verdict) == {"claim", "verdict", "confidence", "explanation", "evidence"}
-    assert verdict["verdict"] in ("supported", "refuted", "disputed", "not-enough-evidence")
+    # both articles say the bridge closes for (about) three weeks of repairs; the checker now reads a number
+    # mismatch into them and says disputed (a false "numbers differ", reported in the figures branch), so this
+    # accepts supported or disputed but not a verdict without supporting evidence
+    assert verdict["verdict"] in ("supported", "disputed"), verdict
+    assert any(e["stance"] == "supports" and "three weeks" in e["text"] for e in verdict["evidence"])
     checker = client.app.state.web.checker()
     page = client.get("/check", params={"claim": "The bridge will close for three weeks"})
     assert page.status_code == 200 and 'id="verdict"' in page.text

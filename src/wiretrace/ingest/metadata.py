@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
+from importlib import resources
 from urllib.parse import urlsplit
 
 from wiretrace.models import Article
@@ -19,18 +21,15 @@ _ENGLISH = frozenset(
     ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "at", "it", "from",
      "be", "has", "have", "are", "said", "his", "her", "not", "this"]
 )
-_KNOWN_HOSTS = {
-    "themoscowtimes.com": "The Moscow Times",
-    "reuters.com": "Reuters",
-    "apnews.com": "AP",
-    "bbc.co.uk": "BBC",
-    "bbc.com": "BBC",
-    "nytimes.com": "The New York Times",
-    "theguardian.com": "The Guardian",
-    "washingtonpost.com": "The Washington Post",
-    "radaronline.com": "RadarOnline.com",
-    "dailymail.co.uk": "Daily Mail",
-}
+OUTLETS_FILE = "outlets.tsv"  # host, name, kind: major outlets and wire agencies, see its header
+
+
+@functools.cache
+def known_outlets() -> dict[str, tuple[str, str]]:
+    """Host → (name, kind) from the packaged outlets list (hundreds of major outlets and wire agencies)."""
+    text = resources.files("wiretrace.ingest").joinpath("data", OUTLETS_FILE).read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {host.strip().lower(): (name.strip(), kind.strip()) for host, name, kind in rows[1:]}
 
 
 def host_of(url: str | None) -> str | None:
@@ -51,9 +50,11 @@ def outlet_from_url(url: str | None) -> str | None:
     host = host_of(url)
     if host is None:
         return None
-    for known, name in _KNOWN_HOSTS.items():
-        if host == known or host.endswith("." + known):
-            return name
+    known = known_outlets()
+    parts = host.lower().split(".")
+    for i in range(len(parts) - 1):  # the longest listed suffix wins: "news.sky.com" before "sky.com"
+        if (entry := known.get(".".join(parts[i:]))) is not None:
+            return entry[0]
     return host
 
 
