@@ -29,7 +29,16 @@ class CheckOptions:
 
     # -- retrieval ---------------------------------------------------------------------------------
     bm25_candidates: int = 30
-    """Sentences taken from the full-text (BM25) search. Hand-set."""
+    """Sentences taken from the full-text search, after wiretrace ranks its pool itself. Hand-set."""
+    fts_pool: int = 300
+    """Matching sentences fetched from the store's full-text index and ranked here by `lexical_rank`:
+    SQLite's bm25() and PostgreSQL's ts_rank_cd order hits differently, so each engine only finds
+    candidates and the order is the same on both (identical whenever fewer sentences match than this).
+    Hand-set: 10x `bm25_candidates`, fetching it costs under a millisecond on the 100k bench store."""
+    lexical_k1: float = 1.2
+    """BM25 term-saturation constant of `lexical_rank` (the usual default)."""
+    lexical_b: float = 0.75
+    """BM25 length-normalisation constant of `lexical_rank` (the usual default)."""
     dense_articles: int = 6
     """Articles taken from the dense (embedding) search; their sentences sharing a content word with the
     claim join the candidates. Hand-set."""

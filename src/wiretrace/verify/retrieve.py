@@ -9,6 +9,7 @@ by the cosine of their MiniLM vectors to the claim's.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -89,10 +90,39 @@ def retrieve(store: Store, claim: str, embedder: Any, index: DenseIndex, options
     SQLite connection belongs to one thread).
     """
     dense = side.submit(densest_articles, claim, embedder, index, options, allowed)
-    bm25 = store.search_sentences(query_terms(claim, options.max_query_terms), options.bm25_candidates, allowed)
+    terms = query_terms(claim, options.max_query_terms)
+    pool = store.search_sentences(terms, options.fts_pool, allowed)
+    bm25 = lexical_rank(terms, pool, options)[: options.bm25_candidates]
     claim_vector, dense_ids = dense.result()
     dense_hits = [store.article_sentences(article_id) for article_id in dense_ids]
     return claim_vector, fuse(claim, bm25, dense_hits, options)
+
+
+def lexical_rank(terms: Sequence[str], pool: Sequence[SentenceHit], options: CheckOptions) -> list[SentenceHit]:
+    """The full-text pool ordered by a BM25 computed here, the same whatever store found the hits.
+
+    Document frequencies and the mean length come from the pool itself: every sentence holding a
+    query term is in it while it is not cut at `fts_pool`, so they are the corpus's for these terms.
+    Ties go to the earlier (article, offset), so the order is total.
+    """
+    if not pool:
+        return []
+    wanted = set(terms)  # already content words, stemmed as the sentences' words are below
+    words = [checks.content_words(hit.text) for hit in pool]
+    lengths = [max(1, len(w)) for w in words]
+    mean = sum(lengths) / len(lengths)
+    df = {term: sum(term in w for w in words) for term in wanted}
+    size = len(pool)
+    k1, b = options.lexical_k1, options.lexical_b
+
+    def score(i: int) -> float:
+        norm = k1 * (1 - b + b * lengths[i] / mean)
+        return sum(math.log(1 + (size - df[t] + 0.5) / (df[t] + 0.5)) * (k1 + 1) / (1 + norm)
+                   for t in wanted if t in words[i])
+
+    scores = [score(i) for i in range(size)]
+    order = sorted(range(size), key=lambda i: (-scores[i], pool[i].article, pool[i].start))
+    return [pool[i] for i in order]
 
 
 def densest_articles(claim: str, embedder: Any, index: DenseIndex, options: CheckOptions,
