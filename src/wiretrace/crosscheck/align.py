@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from wiretrace.crosscheck import checks
+from wiretrace.ingest.dates import MONTH_NAME
 from wiretrace.models import Article, Claim
 
 STRONG_HEDGES = frozenset(
@@ -33,7 +34,7 @@ VAGUE_SPEAKERS = re.compile(
 )
 _DATE_WORDS = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?)\b",
+    + MONTH_NAME + r"\.?\s+\d{1,2}(?:,\s*\d{4})?)\b",
     re.I,
 )
 

@@ -14,15 +14,16 @@ from typing import Any
 
 from wiretrace.crosscheck.align import AlignOptions, ClaimGroup, Discrepancy, align_claims, primary_of
 from wiretrace.crosscheck.provenance import ProvenanceGraph, trace_provenance
+from wiretrace.ingest.dates import MONTH_NAME
 from wiretrace.models import Article, Claim, Story
 from wiretrace.store import Store
 from wiretrace.stories import find_story
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _EXPLICIT_DATE = re.compile(
-    r"\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
-    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}"
-    r"|(?:in\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{4})\b",
+    r"\b(" + MONTH_NAME + r"\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}\s+" + MONTH_NAME + r"\.?\s+\d{4}"
+    r"|(?:in\s+)" + MONTH_NAME + r"\s+\d{4})\b",
     re.I,
 )
 _RELATIVE_DAY = re.compile(r"\b(?:on|last|this)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
