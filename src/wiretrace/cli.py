@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from wiretrace import __version__
 from wiretrace.errors import UsageError, WiretraceError
-from wiretrace.store import Store, open_store
+from wiretrace.store import Store, open_store, resolve_db, scrub_secrets
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -65,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     if progress:
         sys.stderr.write("\r\033[K")
     for failure in report.failed:
-        print(f"wiretrace: {failure.path}: {failure.error}", file=sys.stderr)
+        print(f"wiretrace: {failure.path}: {scrub_secrets(failure.error, store.url)}", file=sys.stderr)
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -75,12 +75,16 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_articles(args: argparse.Namespace, store: Store) -> int:
     """List stored articles."""
-    articles = [a.summary() for a in store.list_articles()]
+    from wiretrace.store.problems import stage_problems
+
+    problems = stage_problems(store)
+    articles = [{**a.summary(), "problems": problems.get(a.id, {})} for a in store.list_articles()]
     if args.json:
         _print_json(articles)
     else:
         for a in articles:
-            print(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}")
+            failed = f"  [failed: {', '.join(sorted(a['problems']))}]" if a["problems"] else ""
+            print(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}{failed}")
     return EXIT_OK
 
 
@@ -314,10 +318,10 @@ def main(argv: list[str] | None = None) -> int:
             if store is not None:
                 store.close()
     except UsageError as exc:
-        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        print(f"wiretrace: error: {scrub_secrets(str(exc), resolve_db(args.db))}", file=sys.stderr)
         return EXIT_USAGE
     except WiretraceError as exc:
-        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        print(f"wiretrace: error: {scrub_secrets(str(exc), resolve_db(args.db))}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("wiretrace: interrupted; everything committed so far is kept", file=sys.stderr)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -109,7 +110,7 @@ def track_figures(articles: Sequence[Article], claims: dict[str, list[Claim]]) -
     for article_id, article_claims in claims.items():
         article = by_id[article_id]
         for claim in article_claims:
-            if claim.kind != "figure" or claim.value is None or not claim.subject:
+            if claim.kind != "figure" or claim.value is None or not claim.subject or not math.isfinite(claim.value):
                 continue
             key = (claim.subject.lower(), (claim.unit or "").lower())
             entry = series.setdefault(key, {"subject": claim.subject, "unit": claim.unit, "points": []})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wiretrace.errors import NotFound
 from wiretrace.models import Story
-from wiretrace.store import Store
+from wiretrace.store import Store, redact_url
 
 
 def find_story(store: Store, story_id: str) -> Story:
@@ -13,5 +13,5 @@ def find_story(store: Store, story_id: str) -> Story:
     exact = [s for s in stories if s.id == story_id]
     matches = exact or [s for s in stories if story_id and s.id.startswith(story_id)]
     if len(matches) != 1:
-        raise NotFound(f"no story {story_id!r} in {store.url}; list them with: wiretrace stories")
+        raise NotFound(f"no story {story_id!r} in {redact_url(store.url)}; list them with: wiretrace stories")
     return matches[0]
