@@ -194,7 +194,8 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     """Serve the web app and JSON API over the store (needs the 'web' extra)."""
     from wiretrace.web import serve
 
-    serve(store.url, host=args.host, port=args.port, token=args.token or os.environ.get("WIRETRACE_TOKEN"))
+    serve(store.url, host=args.host, port=args.port, token=args.token or os.environ.get("WIRETRACE_TOKEN"),
+          allowed_hosts=args.allowed_host)
     return EXIT_OK
 
 
@@ -272,6 +273,9 @@ def _configure_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--token", help="secret that uploads must send (default $WIRETRACE_TOKEN; none: uploads refused)")
+    p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                   help="a Host name the server answers (repeatable; also $WIRETRACE_ALLOWED_HOSTS, comma-separated); "
+                        "loopback binds answer loopback names only")
 
 
 _register("ingest", cmd_ingest, _configure_ingest)
