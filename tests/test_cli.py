@@ -24,7 +24,8 @@ def test_ingest_articles_show_round_trip(tmp_path, capsys):
     assert len(report["ingested"]) == 1 and report["failed"] == []
     code, out, _ = run(capsys, "--db", db, "articles", "--json")
     listing = json.loads(out)
-    assert set(listing[0]) == {"id", "path", "url", "outlet", "title", "title_source", "published", "author", "words"}
+    assert set(listing[0]) == {"id", "path", "url", "outlet", "title", "title_source", "published", "author", "words",
+                               "problems"}
     assert listing[0]["title"] == "A title" and listing[0]["title_source"] == "headline"
     code, out, _ = run(capsys, "--db", db, "show", listing[0]["id"], "--json")
     shown = json.loads(out)

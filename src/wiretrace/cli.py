@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from wiretrace import __version__
 from wiretrace.errors import UsageError, WiretraceError
-from wiretrace.store import Store, open_store
+from wiretrace.store import Store, open_store, resolve_db, scrub_secrets
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands that may create a missing store; every other command reads one and fails on a missing one.
@@ -78,7 +78,7 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     for warning in report.warnings:
         print(f"wiretrace: warning: {warning}", file=sys.stderr)
     for failure in report.failed:
-        print(f"wiretrace: {failure.path}: {failure.error}", file=sys.stderr)
+        print(f"wiretrace: {failure.path}: {scrub_secrets(failure.error, store.url)}", file=sys.stderr)
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -96,7 +96,10 @@ def _stated_metadata(args: argparse.Namespace) -> Any:
 
 def cmd_articles(args: argparse.Namespace, store: Store) -> int:
     """List stored articles (--format csv writes a manifest that `ingest --manifest` reads back)."""
-    articles = [a.summary() for a in store.list_articles()]
+    from wiretrace.store.problems import stage_problems
+
+    problems = stage_problems(store)
+    articles = [{**a.summary(), "problems": problems.get(a.id, {})} for a in store.list_articles()]
     if args.json or args.format == "json":
         _print_json(articles)
     elif args.format == "csv":
@@ -113,7 +116,8 @@ def cmd_articles(args: argparse.Namespace, store: Store) -> int:
         print(f"0 articles in {store.url}")
     else:
         for a in articles:
-            print(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}")
+            failed = f"  [failed: {', '.join(sorted(a['problems']))}]" if a["problems"] else ""
+            print(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}{failed}")
     return EXIT_OK
 
 
@@ -251,7 +255,8 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     """Serve the web app and JSON API over the store (needs the 'web' extra)."""
     from wiretrace.web import serve
 
-    serve(store.url, host=args.host, port=args.port, token=args.token or os.environ.get("WIRETRACE_TOKEN"))
+    serve(store.url, host=args.host, port=args.port, token=args.token or os.environ.get("WIRETRACE_TOKEN"),
+          allowed_hosts=args.allowed_host)
     return EXIT_OK
 
 
@@ -342,6 +347,9 @@ def _configure_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--token", help="secret that uploads must send (default $WIRETRACE_TOKEN; none: uploads refused)")
+    p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                   help="a Host name the server answers (repeatable; also $WIRETRACE_ALLOWED_HOSTS, comma-separated); "
+                        "loopback binds answer loopback names only")
 
 
 _register("ingest", cmd_ingest, _configure_ingest)
@@ -388,10 +396,10 @@ def main(argv: list[str] | None = None) -> int:
             if store is not None:
                 store.close()
     except UsageError as exc:
-        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        print(f"wiretrace: error: {scrub_secrets(str(exc), resolve_db(args.db))}", file=sys.stderr)
         return EXIT_USAGE
     except WiretraceError as exc:
-        print(f"wiretrace: error: {exc}", file=sys.stderr)
+        print(f"wiretrace: error: {scrub_secrets(str(exc), resolve_db(args.db))}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("wiretrace: interrupted; everything committed so far is kept", file=sys.stderr)

@@ -198,7 +198,7 @@ def test_upload_names_never_become_paths(client):
     report = r.json()
     assert not report["failed"] and len(report["ingested"]) == len(UPLOAD_NAMES), report
     for number, article_id in enumerate(report["ingested"], start=1):
-        saved = Path(client.get(f"/api/articles/{article_id}").json()["path"])
+        saved = Path(client.app.state.web.store.get_article(article_id).path)
         assert re.fullmatch(rf"upload-{number:03d}(\.txt)?", saved.name), saved
         assert saved.parent.name.startswith("wiretrace-upload-") and not saved.parent.exists()
 

@@ -23,6 +23,7 @@ from wiretrace.claims.quotes import Quote, attach_quotes, find_quote_spans
 from wiretrace.claims.sentences import split_sentences
 from wiretrace.models import Article, Claim, Entity
 from wiretrace.store import Store
+from wiretrace.store.problems import clear_problem, record_problem, stage_problems
 
 # Bump when extraction changes, so `extract_store` redoes every article.
 EXTRACTOR_VERSION = "claims-3"
@@ -102,15 +103,52 @@ def extract_many(
 
 
 def extract_store(store: Store, options: ExtractOptions | None = None) -> int:
-    """Extract claims for every stored article not yet done by this `EXTRACTOR_VERSION`; returns how many."""
+    """Extract claims for every stored article not yet done by this `EXTRACTOR_VERSION`; returns how many.
+
+    An article the extractor fails on is recorded (`store.problems`, shown by `wiretrace articles`) and
+    stored with no claims, so the rest of the batch, and every later ingest, goes on without it.
+    """
     options = options or ExtractOptions()
     done = store.extracted_articles(EXTRACTOR_VERSION)
     pending = [a for a in store.list_articles() if a.id not in done]
+    failed_before = set(stage_problems(store))
     for first in range(0, len(pending), options.articles_per_batch):
         batch = pending[first : first + options.articles_per_batch]
-        for article, (claims, entities) in zip(batch, extract_many(batch, options), strict=True):
-            store.put_claims(article.id, claims, entities, EXTRACTOR_VERSION)
+        for article, result in zip(batch, _extract_each(batch, options), strict=True):
+            if isinstance(result, Exception):
+                record_problem(store, article.id, "claims", result)
+                result = ([], [])
+            elif article.id in failed_before:
+                clear_problem(store, article.id, "claims")
+            store.put_claims(article.id, result[0], result[1], EXTRACTOR_VERSION)
     return len(pending)
+
+
+def _extract_each(
+    articles: Sequence[Article], options: ExtractOptions
+) -> list[tuple[list[Claim], list[Entity]] | Exception]:
+    """`extract_many`, but an article that fails yields its exception instead of failing the batch."""
+    try:
+        analyses: list[Analysis | Exception] = list(analyze_texts([a.text for a in articles], options))
+    except Exception:  # noqa: BLE001 - one bad text in the batch: parse each alone to find it
+        analyses = [_analyze_one(a, options) for a in articles]
+    results: list[tuple[list[Claim], list[Entity]] | Exception] = []
+    for article, analysis in zip(articles, analyses, strict=True):
+        if isinstance(analysis, Exception):
+            results.append(analysis)
+            continue
+        try:
+            results.append(_claims_of(article, analysis, options))
+        except Exception as exc:  # noqa: BLE001 - recorded per article by the caller
+            results.append(exc)
+    return results
+
+
+def _analyze_one(article: Article, options: ExtractOptions) -> Analysis | Exception:
+    try:
+        return analyze_texts([article.text], options)[0]
+    except Exception as exc:  # noqa: BLE001 - recorded per article by the caller
+        return exc
 
 
 def claims_for(store: Store, article: str | None = None, kinds: Sequence[str] | None = None) -> list[Claim]:

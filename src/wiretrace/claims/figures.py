@@ -12,19 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from wiretrace.claims.numbers import NUMBER, is_year, number_value
+from wiretrace.ingest.dates import MONTH_NAME
+
 Span = tuple[int, int]
 
-_SCALE = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-_NUMBER = re.compile(
-    r"(?<![\w.,/-])(?P<cur>[$€£]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>thousand|million|mln|billion|bn|trillion)\b)?(?P<pct>\s?(?:%|percent\b|per cent\b))?"
-)
 _QUALIFIER = re.compile(
     r"(?:\b(at least|at most|more than|less than|fewer than|over|under|almost|nearly|about|around|roughly|"
     r"approximately|some|up to|as many as|as few as|close to|an estimated|a total of|upwards of|~)\s*)$",
     re.IGNORECASE,
 )
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _AS_OF = re.compile(r"\b(?:as of|as at)\s+((?:[\w,]+\s?){1,4})", re.IGNORECASE)
 _CANONICAL_NOUN = {
     **dict.fromkeys((
@@ -53,10 +50,12 @@ def find_figures(text: str, sentence: Span, doc, published: str | None) -> list[
     base = sentence[0]
     chunk = text[sentence[0] : sentence[1]]
     figures = []
-    for match in _NUMBER.finditer(chunk):
-        if _is_not_a_count(chunk, match):
+    for match in NUMBER.finditer(chunk):
+        if match["word"] or _is_not_a_count(chunk, match):
             continue
-        value = float(match["num"].replace(",", "")) * _SCALE.get((match["scale"] or "").lower(), 1)
+        value = number_value(match)
+        if value is None:  # beyond any plausible count: the number stays text in its sentence's claims
+            continue
         qualifier = _QUALIFIER.search(chunk, 0, match.start())
         token = _token_at(doc, match.start("num"))
         unit, subject = _what_is_counted(token, match)
@@ -68,11 +67,11 @@ def find_figures(text: str, sentence: Span, doc, published: str | None) -> list[
 
 def _is_not_a_count(chunk: str, match: re.Match[str]) -> bool:
     """Years, dates, ages, times and ordinals are numbers but not figures."""
-    num, after = match["num"], chunk[match.end() : match.end() + 12].lower()
+    after = chunk[match.end() : match.end() + 12].lower()
     before = chunk[max(0, match.start() - 10) : match.start()].lower()
-    if not match["cur"] and not match["pct"] and re.fullmatch(r"(1[89]|20)\d\d", num):
+    if is_year(match):
         return True
-    if re.search(rf"\b(?:{_MONTHS})[a-z]*\.?\s*$", before) or re.match(r"(st|nd|rd|th)\b", after):
+    if re.search(rf"\b{MONTH_NAME}\.?\s*$", before) or re.match(r"(st|nd|rd|th)\b", after):
         return True
     return bool(re.match(r"[-\s]?(year|month|day)s?[-\s]old|\s?(a\.m|p\.m)|:\d", after))
 

@@ -9,25 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "hundred": 100, "dozen": 12,
-}
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+from wiretrace.claims.numbers import NUMBER, is_year, number_value
+
 _APPROX = re.compile(
     r"\b(about|around|roughly|nearly|almost|approximately|some|more than|over|at least|up to|under|fewer than"
     r"|less than|close to|an estimated|estimated|~)\s*$",
     re.I,
 )
-_NUMBER = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn|k|m)\b)?"
-    r"|\b(" + "|".join(_WORD_NUMBERS) + r")\b",
-    re.I,
-)
 _MIN_BOUND = re.compile(r"\b(more than|over|at least|upwards of)\s*$", re.I)
 _MAX_BOUND = re.compile(r"\b(up to|under|fewer than|less than|at most)\s*$", re.I)
-_YEAR = re.compile(r"^(19|20)\d{2}$")
 NEGATIONS = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|cannot|denied|denies|deny|false|fake"
     r"|untrue)\b|n't\b",
@@ -60,18 +50,14 @@ class Number:
 def find_numbers(text: str, skip_years: bool = True) -> list[Number]:
     """Numbers with their qualifiers ("about 199,000" is approximate); years are skipped by default."""
     found = []
-    for match in _NUMBER.finditer(text):
-        if match.group(3):
-            value = float(_WORD_NUMBERS[match.group(3).lower()])
-        else:
-            digits = match.group(1).replace(",", "")
-            if skip_years and _YEAR.match(digits) and not match.group(2):
-                continue
-            value = float(digits) * _SCALE.get((match.group(2) or "").lower(), 1.0)
+    for match in NUMBER.finditer(text):
+        value = number_value(match)
+        if value is None or (skip_years and is_year(match)):
+            continue
         before = text[max(0, match.start() - 25) : match.start()]
         approx = bool(_APPROX.search(before))
         bound = "min" if _MIN_BOUND.search(before) else "max" if _MAX_BOUND.search(before) else None
-        found.append(Number(value, approx or bool(match.group(2)), match.start(), match.end(), bound))
+        found.append(Number(value, approx or bool(match["scale"]), match.start(), match.end(), bound))
     return found
 
 

@@ -12,6 +12,7 @@ import re
 from wiretrace.crosscheck import checks
 from wiretrace.crosscheck.independence import speaker_key
 from wiretrace.crosscheck.mentions import ClaimGroup, Discrepancy, Mention, effective_date
+from wiretrace.ingest.dates import MONTH_NAME
 
 STRONG_HEDGES = frozenset(
     "reportedly allegedly alleged purportedly supposedly apparently likely unlikely possibly probably"
@@ -19,7 +20,7 @@ STRONG_HEDGES = frozenset(
 )
 _DATE_WORDS = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?)\b",
+    + MONTH_NAME + r"\.?\s+\d{1,2}(?:,\s*\d{4})?)\b",
     re.I,
 )
 

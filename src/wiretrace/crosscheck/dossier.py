@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from wiretrace.crosscheck.independence import primary_of
 from wiretrace.crosscheck.mentions import ClaimGroup, Discrepancy
 from wiretrace.crosscheck.options import AlignOptions
 from wiretrace.crosscheck.provenance import ProvenanceGraph, trace_provenance
+from wiretrace.ingest.dates import MONTH_NAME
 from wiretrace.ingest.metadata import metadata_warnings
 from wiretrace.models import Article, Claim, Story
 from wiretrace.store import Store
@@ -24,9 +26,9 @@ from wiretrace.stories import find_story
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _EXPLICIT_DATE = re.compile(
-    r"\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
-    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}"
-    r"|(?:in\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{4})\b",
+    r"\b(" + MONTH_NAME + r"\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}\s+" + MONTH_NAME + r"\.?\s+\d{4}"
+    r"|(?:in\s+)" + MONTH_NAME + r"\s+\d{4})\b",
     re.I,
 )
 _RELATIVE_DAY = re.compile(r"\b(?:on|last|this)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
@@ -115,7 +117,7 @@ def track_figures(articles: Sequence[Article], claims: dict[str, list[Claim]]) -
     for article_id, article_claims in claims.items():
         article = by_id[article_id]
         for claim in article_claims:
-            if claim.kind != "figure" or claim.value is None or not claim.subject:
+            if claim.kind != "figure" or claim.value is None or not claim.subject or not math.isfinite(claim.value):
                 continue
             key = (claim.subject.lower(), (claim.unit or "").lower())
             entry = series.setdefault(key, {"subject": claim.subject, "unit": claim.unit, "points": []})

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from wiretrace.ingest.dates import MONTH_NAME
+
 # Lines that are never article text.
 _BOILERPLATE = re.compile(
     r"""^(
@@ -213,9 +215,9 @@ def clean_text(text: str, title: str | None = None) -> str:
 
 _DATELINE = re.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    + MONTH_NAME + r"\.?\s+\d{1,2},?\s+\d{4}"
     r"(?:\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s+[A-Z]{2,4})?)?$"
-    r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}$"
+    r"|^\d{1,2}\s+" + MONTH_NAME + r"\.?\s+\d{4}$"
     r"|^\d{4}-\d{2}-\d{2}(?:[T ][\d:]+Z?)?$",
     re.I,
 )

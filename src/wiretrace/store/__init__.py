@@ -7,6 +7,7 @@ shared PostgreSQL database.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -97,6 +98,51 @@ class Store(Protocol):
         """Store a string value."""
 
 
+_PASSWORD_IN_QUERY = re.compile(r"(?i)((?:^|[?&])(?:password|passfile|sslpassword)=)[^&#]*")
+
+
+def redact_url(url: str) -> str:
+    """A store location fit for any message, log line or page: its password replaced by `***`.
+
+    The password may sit in the user part or the query; every message that names a store goes through here.
+
+    >>> redact_url("postgresql://wiretrace:SECRET@db.example/news?sslmode=require")
+    'postgresql://wiretrace:***@db.example/news?sslmode=require'
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    netloc, slash, tail = rest.partition("/")
+    userinfo, at, host = netloc.rpartition("@")
+    if at and ":" in userinfo:
+        netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    tail = _PASSWORD_IN_QUERY.sub(r"\1***", tail)
+    return f"{scheme}://{netloc}{slash}{tail}"
+
+
+def scrub_secrets(text: str, url: str | None) -> str:
+    """`text` with the store URL redacted and its password removed wherever it appears (as is or decoded)."""
+    if not url:
+        return text
+    redacted = redact_url(url)
+    text = text.replace(url, redacted)
+    for secret in _secrets_of(url):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _secrets_of(url: str) -> list[str]:
+    from urllib.parse import unquote
+
+    scheme, sep, rest = url.partition("://")
+    netloc = rest.partition("/")[0] if sep else ""
+    userinfo = netloc.rpartition("@")[0]
+    found = [userinfo.split(":", 1)[1]] if ":" in userinfo else []
+    found += [m.group(0).split("=", 1)[1] for m in _PASSWORD_IN_QUERY.finditer(rest.partition("/")[2])]
+    found = [s for raw in found for s in {raw, unquote(raw)}]
+    return sorted((s for s in found if len(s) >= 3), key=len, reverse=True)  # 1-2 characters: would eat words
+
+
 def resolve_db(db: str | None) -> str:
     """The store location: explicit value, else `WIRETRACE_DB`, else ./wiretrace.db."""
     return db or os.environ.get("WIRETRACE_DB") or DEFAULT_DB
@@ -119,7 +165,7 @@ def open_store(db: str | None = None, create: bool = True) -> Store:
             from wiretrace.store.postgres import PostgresStore
         except ImportError as exc:
             raise UsageError(
-                f"{location!r}: the PostgreSQL store needs the 'postgres' extra: pip install 'wiretrace[postgres]'"
+                f"{redact_url(location)!r}: the PostgreSQL store needs the 'postgres' extra: pip install 'wiretrace[postgres]'"
             ) from exc
         return PostgresStore(location)
     from wiretrace.store.sqlite import SQLiteStore

@@ -381,6 +381,6 @@ def _first_line(exc: BaseException) -> str:
 
 def _redact(url: str) -> str:
     """The URL without its password, for messages."""
-    import re
+    from wiretrace.store import redact_url
 
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    return redact_url(url)

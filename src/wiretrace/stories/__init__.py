@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wiretrace.errors import AmbiguousId, NotFound
 from wiretrace.models import Story
-from wiretrace.store import Store
+from wiretrace.store import Store, redact_url
 
 
 def find_story(store: Store, story_id: str) -> Story:
@@ -15,5 +15,5 @@ def find_story(store: Store, story_id: str) -> Story:
     if len(matches) > 1:
         raise AmbiguousId(story_id, "stories", sorted(s.id for s in matches), len(matches))
     if not matches:
-        raise NotFound(f"no story {story_id!r} in {store.url}; list them with: wiretrace stories")
+        raise NotFound(f"no story {story_id!r} in {redact_url(store.url)}; list them with: wiretrace stories")
     return matches[0]

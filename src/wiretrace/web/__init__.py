@@ -5,6 +5,9 @@ Like the CLI, it is a thin layer: every page and endpoint calls the same library
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from wiretrace.errors import UsageError
@@ -12,7 +15,8 @@ from wiretrace.errors import UsageError
 if TYPE_CHECKING:
     from wiretrace.web.app import WebOptions
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+ALLOWED_HOSTS_ENV = "WIRETRACE_ALLOWED_HOSTS"
+LOG = logging.getLogger("wiretrace.web")
 
 
 def create_app(store_url: str, token: str | None = None, options: WebOptions | None = None) -> Any:
@@ -24,23 +28,31 @@ def create_app(store_url: str, token: str | None = None, options: WebOptions | N
     return build(store_url, token, options)
 
 
-def serve(store_url: str, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
+def serve(store_url: str, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+          allowed_hosts: Sequence[str] = ()) -> None:
     """Run the app with uvicorn until interrupted.
 
-    On a loopback address only requests naming a loopback host are answered, which stops DNS-rebinding
-    pages from reading the store through the browser.
+    On a loopback address (127.0.0.0/8, ::1, localhost) only requests naming a loopback host are
+    answered, which stops DNS-rebinding pages from reading the store through the browser. On any other
+    address only `allowed_hosts` (and `WIRETRACE_ALLOWED_HOSTS`, comma-separated) are answered; with
+    none given every host is, and a warning says so.
     """
     try:
         import uvicorn
 
         from wiretrace.web.app import WebOptions
+        from wiretrace.web.security import allowed_hosts_for
     except ImportError as exc:
         raise UsageError(f"the web app needs the 'web' extra ({exc.name} is missing): pip install 'wiretrace[web]'") from exc
     if not 0 < port < 65536:
         raise UsageError(f"--port {port} is not a TCP port; use 1-65535")
-    hosts = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else None
+    extra = [*allowed_hosts, *os.environ.get(ALLOWED_HOSTS_ENV, "").split(",")]
+    hosts = allowed_hosts_for(host, extra)
+    if hosts is None:
+        LOG.warning("serving %s with no --allowed-host: any Host header is answered, so a DNS-rebinding page can "
+                    "read the store; name the server's host names with --allowed-host or %s", host, ALLOWED_HOSTS_ENV)
     app = create_app(store_url, token, WebOptions(allowed_hosts=hosts))
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", server_header=False)
 
 
 __all__ = ["create_app", "serve"]

@@ -297,7 +297,7 @@ class Chart:
 
 def figure_chart(figure: dict[str, Any], width: float = 560, height: float = 240) -> Chart:
     """Place a figure's points: dates as evenly spaced columns (undated last), values on a linear scale."""
-    points = [p for p in figure.get("points", []) if isinstance(p.get("value"), int | float)]
+    points = [p for p in figure.get("points", []) if _finite(p.get("value"))]
     dates = sorted({_date_key(p.get("as_of")) for p in points})
     left, top, right, bottom = 56.0, 12.0, width - 16.0, height - 28.0
     step = (right - left) / max(len(dates), 1)
@@ -342,10 +342,19 @@ def _date_key(value: Any) -> tuple[int, str]:
     return (0, text)
 
 
+def _finite(value: Any) -> bool:
+    """A number the chart can place: not a bool, not inf or NaN (a hostile or legacy stored value)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0.0, 1.0]
     if hi <= lo:
         hi = lo + 1.0
     raw = (hi - lo) / (count - 1)
+    if not math.isfinite(raw):  # lo and hi at the ends of the float range: their difference overflows
+        return [lo, hi]
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(lo / step) * step
@@ -361,4 +370,6 @@ def format_number(value: Any) -> str:
 
 
 def _fmt(value: float) -> str:
+    if not math.isfinite(value):
+        return "not a number"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
