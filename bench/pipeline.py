@@ -150,9 +150,9 @@ def _max_rss_mib() -> float:
 
 def measure(root: Path, workers: int, profile: str | None) -> dict:
     """Ingest root's files into a fresh store and cluster them, timing each stage (run in a child)."""
-    import wiretrace.stories.cluster as cluster
     from wiretrace.ingest import IngestOptions, ingest_paths
     from wiretrace.store import open_store
+    from wiretrace.stories import cluster
 
     stages: dict[str, float] = {}
 

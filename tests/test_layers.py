@@ -56,13 +56,18 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def is_submodule(name: str) -> bool:
+    return (SRC / f"{name}.py").is_file() or (SRC / name / "__init__.py").is_file()
+
+
 def imported(tree: ast.AST) -> list[tuple[int, str]]:
     """(line, dotted name under wiretrace) of every `import wiretrace.x` and `from wiretrace.x import y`."""
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "wiretrace":
-                found += [(node.lineno, alias.name) for alias in node.names]
+            if node.module == "wiretrace":  # a submodule by name, else a name the façade exports
+                found += [(node.lineno, alias.name if is_submodule(alias.name) else "__init__")
+                          for alias in node.names]
             elif node.module.startswith("wiretrace."):
                 found.append((node.lineno, node.module.removeprefix("wiretrace.")))
         elif isinstance(node, ast.Import):
@@ -77,8 +82,6 @@ def upward_imports() -> list[str]:
         name = module_name(path)
         own = layer_of(name)
         for line, target in imported(ast.parse(path.read_text(encoding="utf-8"))):
-            if target == "__version__":
-                continue
             if layer_of(target) > own:
                 problems.append(f"{path.relative_to(SRC)}:{line} wiretrace.{name} imports wiretrace.{target}")
     return problems
@@ -97,3 +100,39 @@ def test_imports_point_down_the_layers():
 ])
 def test_the_rule_itself(module, target, upward):
     assert (layer_of(target) > layer_of(module)) is upward
+
+
+# What the front ends may import: the façade, their own package, and for the web app the renderers it shares
+# with `dossier --format html` (the claims × outlets matrix) and the demo the CLI runs.
+FRONT_ENDS = {"cli": ("__init__", "demo", "web"), "web": ("__init__", "web", "report")}
+
+
+def front_end_imports() -> list[str]:
+    problems = []
+    for path in sorted(SRC.rglob("*.py")):
+        name = module_name(path)
+        allowed = next((ok for front, ok in FRONT_ENDS.items() if name == front or name.startswith(f"{front}.")), None)
+        if allowed is None:
+            continue
+        for line, target in imported(ast.parse(path.read_text(encoding="utf-8"))):
+            if not any(target == ok or target.startswith(f"{ok}.") for ok in allowed):
+                problems.append(f"{path.relative_to(SRC)}:{line} wiretrace.{name} imports wiretrace.{target}")
+    return problems
+
+
+def test_the_cli_and_the_web_app_use_only_the_facade():
+    assert front_end_imports() == []
+
+
+def test_no_dotted_import_as_of_a_stage_the_facade_shadows():
+    """`import wiretrace.stories.cluster as c` looks `stories` up on the façade and finds the function."""
+    root = SRC.parents[1]
+    shadowed = ("wiretrace.ingest.", "wiretrace.stories.", "wiretrace.claims.")
+    bad = []
+    for folder in ("src", "tests", "eval", "bench"):
+        for path in sorted((root / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    bad += [f"{path.relative_to(root)}:{node.lineno} import {a.name} as {a.asname}"
+                            for a in node.names if a.asname and a.name.startswith(shadowed)]
+    assert bad == []

@@ -1,26 +1,189 @@
 """wiretrace: trace every claim in the news back to its sources.
 
-The public façade: open a store, ingest files, and read what the pipeline found. Everything else in
-the package may change between versions.
+The public façade, and the only module the CLI and the web app import from: open a store, ingest files,
+and read what the pipeline found. Everything else in the package may change between versions.
+
+    import wiretrace
+
+    with wiretrace.open_store("news.db") as store:
+        wiretrace.ingest(store, ["articles/"])
+        for story in wiretrace.stories(store):
+            dossier = wiretrace.dossier(store, story["id"])
+        verdict = wiretrace.check(store, "The minister resigned on Monday")
+
+Every function takes an optional `Settings` (every stage's options, `load_settings` reads a TOML file).
+Three names here, `ingest`, `stories` and `claims`, are functions that share their names with stage
+packages: import a stage's modules with `from wiretrace.stories import cluster`, not with
+`import wiretrace.stories.cluster as cluster` (that form looks the name up here and finds the function).
 """
 
-from wiretrace.errors import WiretraceError
-from wiretrace.models import Article, Claim, Event, IngestReport, Story
-from wiretrace.pipeline import ingest, update_store
-from wiretrace.store import Store, open_store
+from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # before the imports below: modules they load may read it
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from wiretrace.engines.ray import RayOptions
+from wiretrace.errors import NotFound, StoreUnavailable, UsageError, WiretraceError
+from wiretrace.ingest import IngestOptions
+from wiretrace.ingest.manifest import COLUMNS as MANIFEST_COLUMNS
+from wiretrace.ingest.manifest import Stated, manifest_paths, manifest_row
+from wiretrace.models import Article, Claim, Event, IngestReport, Story
+from wiretrace.pipeline import ingest, ingest_ray, update_store
+from wiretrace.settings import Settings, load_settings
+from wiretrace.store import Store, open_store, redact_url, resolve_db, scrub_secrets
+
+if TYPE_CHECKING:
+    from wiretrace.crosscheck.dossier import Dossier
+    from wiretrace.stories.cluster import Grouping
+    from wiretrace.verify import Checker, Verdict
 
 __all__ = [
     "Article",
     "Claim",
     "Event",
+    "IngestOptions",
     "IngestReport",
+    "MANIFEST_COLUMNS",
+    "NotFound",
+    "RayOptions",
+    "Settings",
+    "Stated",
     "Store",
+    "StoreUnavailable",
     "Story",
+    "UsageError",
     "WiretraceError",
     "__version__",
+    "article_rows",
+    "check",
+    "checker",
+    "claims",
+    "cluster",
+    "copies",
+    "dossier",
+    "find_story",
     "ingest",
+    "ingest_ray",
+    "load_settings",
+    "manifest_paths",
+    "manifest_row",
     "open_store",
+    "problems",
+    "redact_url",
+    "render",
+    "resolve_db",
+    "scrub_secrets",
+    "stated_metadata",
+    "stories",
     "update_store",
 ]
+
+
+def stated_metadata(manifest: str | None = None, outlet: str | None = None, published: str | None = None,
+                    names: dict[str, str] | None = None) -> Stated:
+    """What the user states about a batch: a manifest's rows over batch-wide `outlet` and `published`.
+
+    `names` maps the paths a manifest names to the files actually read (the web app's uploads). Raises
+    `ManifestError` (a `UsageError`) for a bad manifest or date.
+    """
+    from wiretrace.ingest.manifest import batch_metadata, read_manifest
+
+    batch = batch_metadata(outlet=outlet, published=published)
+    return read_manifest(manifest, batch, names=names) if manifest else Stated(batch=batch)
+
+
+def stories(store: Store) -> list[dict[str, Any]]:
+    """Stories (related events), largest first, each with its events: the `stories --json` contract."""
+    from wiretrace.stories.cluster import list_stories
+
+    return list_stories(store)
+
+
+def find_story(store: Store, story_id: str) -> Story:
+    """One story by id or unique id prefix; raises `NotFound` (listing the candidates when ambiguous)."""
+    from wiretrace.stories import find_story as find
+
+    return find(store, story_id)
+
+
+def copies(store: Store) -> list[dict[str, Any]]:
+    """Copy groups (near-duplicate and syndicated articles) with the original each copies."""
+    from wiretrace.stories.cluster import list_copies
+
+    return list_copies(store)
+
+
+def cluster(store: Store, settings: Settings | None = None, device: str | None = None) -> Grouping:
+    """Redo copy detection and event/story clustering over every stored article, from scratch."""
+    from wiretrace.ml import lead_embedder
+    from wiretrace.stories.cluster import cluster_store
+
+    settings = settings or Settings()
+    return cluster_store(store, settings.cluster, embedder=lead_embedder(device or settings.device),
+                         rebuild=True, dedupe=settings.dedupe)
+
+
+def claims(store: Store, article: str | None = None, kinds: Sequence[str] | None = None) -> list[Claim]:
+    """Stored claims (statements, quotes, figures), of one article (id or prefix) and some kinds if given."""
+    from wiretrace.claims import claims_for
+
+    return claims_for(store, article=article, kinds=kinds)
+
+
+def problems(store: Store) -> dict[str, dict[str, str]]:
+    """Article id -> {stage: one-line reason} for every stage that failed on a stored article."""
+    from wiretrace.store.problems import stage_problems
+
+    return stage_problems(store)
+
+
+def article_rows(store: Store) -> list[dict[str, Any]]:
+    """Every stored article's summary with the stages that failed on it (`problems`): `articles --json`."""
+    from wiretrace.store.problems import stage_problems
+
+    problems = stage_problems(store)
+    return [{**a.summary(), "problems": problems.get(a.id, {})} for a in store.list_articles()]
+
+
+def dossier(store: Store, story_id: str, settings: Settings | None = None, device: str | None = None,
+            checker: Checker | None = None) -> Dossier:
+    """Cross-check one story: claim groups, discrepancies, provenance, figures, timeline.
+
+    A `checker` lends its loaded models (the web app keeps one); otherwise the shared ones are used.
+    """
+    from wiretrace.crosscheck.dossier import build_dossier
+
+    settings = settings or Settings()
+    models: dict[str, Any] = {"embedder": checker.embedder, "model": checker.stance_model} if checker else {}
+    return build_dossier(store, story_id, options=settings.crosscheck, device=device or settings.device, **models)
+
+
+def render(report: Dossier, fmt: str) -> str:
+    """A dossier as "json", "md" (Markdown) or "html" (one self-contained page)."""
+    from wiretrace.report import render as render_report
+
+    return render_report(report, fmt)
+
+
+def checker(store: Store, settings: Settings | None = None, device: str | None = None) -> Checker:
+    """A `Checker` over the store: keeps the article vectors between checks (for many checks in a row)."""
+    from wiretrace.verify import Checker
+
+    return Checker(store, device=device or (settings or Settings()).device)
+
+
+def check(store: Store, claim: str, settings: Settings | None = None, *, story: str | None = None,
+          since: str | None = None, device: str | None = None) -> Verdict:
+    """A verdict on one claim, with its evidence sentences and their sources.
+
+    `story` and `since` narrow the evidence to one story's articles or to articles published on or after
+    an ISO date; the rest of the options come from `settings.check`.
+    """
+    import dataclasses
+
+    settings = settings or Settings()
+    options = dataclasses.replace(settings.check, story=story or settings.check.story,
+                                  since=since or settings.check.since)
+    return checker(store, settings, device).check(claim, options)

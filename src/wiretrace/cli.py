@@ -6,15 +6,15 @@ No logic lives here. Domain errors become one line on stderr and exit status 1; 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from wiretrace import __version__
-from wiretrace.errors import UsageError, WiretraceError
-from wiretrace.store import Store, open_store, resolve_db, scrub_secrets
+import wiretrace
+from wiretrace import Settings, Store, UsageError, WiretraceError, __version__, open_store, resolve_db, scrub_secrets
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands that may create a missing store; every other command reads one and fails on a missing one.
@@ -47,31 +47,28 @@ def _progress_printer() -> Callable[[str, int], None] | None:
 # -- commands -----------------------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
     """Ingest files, directories, globs or '-' (stdin)."""
-    from wiretrace.ingest import IngestOptions
-    from wiretrace.ingest.readers import ReadOptions
-    from wiretrace.pipeline import ingest
-
-    if args.max_bytes <= 0:
+    if args.max_bytes is not None and args.max_bytes <= 0:
         raise UsageError(f"--max-bytes must be positive, not {args.max_bytes}")
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
     stated = _stated_metadata(args)
     if not args.paths:
-        from wiretrace.ingest.manifest import manifest_paths
-
         if not args.manifest:
             raise UsageError("name the files to ingest (PATH…), or a --manifest that lists them")
-        args.paths = manifest_paths(stated)
-    options = IngestOptions(read=ReadOptions(max_bytes=args.max_bytes), workers=args.workers, stated=stated)
+        args.paths = wiretrace.manifest_paths(stated)
+    settings: Settings = args.settings
+    base = settings.ingest
+    read = base.read if args.max_bytes is None else dataclasses.replace(base.read, max_bytes=args.max_bytes)
+    options = dataclasses.replace(base, read=read, workers=base.workers if args.workers is None else args.workers,
+                                  stated=stated)
     progress = None if args.json else _progress_printer()
     if args.engine == "ray":
-        from wiretrace.engines.ray import RayOptions
-        from wiretrace.pipeline import ingest_ray
-
-        ray_options = RayOptions(address=args.ray_address, device=args.device, verbose=args.verbose)
-        report = ingest_ray(store, args.paths, options, ray_options, stdin=sys.stdin.buffer, progress=progress)
+        ray_options = wiretrace.RayOptions(address=args.ray_address, device=args.device or settings.device, verbose=args.verbose)
+        report = wiretrace.ingest_ray(store, args.paths, options, ray_options, stdin=sys.stdin.buffer,
+                                      progress=progress, settings=settings)
     else:
-        report = ingest(store, args.paths, options, stdin=sys.stdin.buffer, progress=progress, device=args.device)
+        report = wiretrace.ingest(store, args.paths, options, stdin=sys.stdin.buffer, progress=progress,
+                                  device=args.device, settings=settings)
     if progress:
         sys.stderr.write("\r\033[K")
     report.warnings = report.warnings or list(stated.warnings)  # an engine that does not pass them on
@@ -88,29 +85,21 @@ def cmd_ingest(args: argparse.Namespace, store: Store) -> int:
 
 def _stated_metadata(args: argparse.Namespace) -> Any:
     """The metadata the user stated for this ingest: --manifest rows over --outlet/--published."""
-    from wiretrace.ingest.manifest import Stated, batch_metadata, read_manifest
-
-    batch = batch_metadata(outlet=args.outlet, published=args.published)
-    return read_manifest(args.manifest, batch) if args.manifest else Stated(batch=batch)
+    return wiretrace.stated_metadata(args.manifest, outlet=args.outlet, published=args.published)
 
 
 def cmd_articles(args: argparse.Namespace, store: Store) -> int:
     """List stored articles (--format csv writes a manifest that `ingest --manifest` reads back)."""
-    from wiretrace.store.problems import stage_problems
-
-    problems = stage_problems(store)
-    articles = [{**a.summary(), "problems": problems.get(a.id, {})} for a in store.list_articles()]
+    articles = wiretrace.article_rows(store)
     if args.json or args.format == "json":
         _print_json(articles)
     elif args.format == "csv":
         import csv
 
-        from wiretrace.ingest.manifest import COLUMNS, manifest_row
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=[*COLUMNS, "id", "title_source", "words"], lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=[*wiretrace.MANIFEST_COLUMNS, "id", "title_source", "words"], lineterminator="\n")
         writer.writeheader()
         for a in articles:
-            writer.writerow({**manifest_row(a), "id": a["id"], "title_source": a["title_source"] or "",
+            writer.writerow({**wiretrace.manifest_row(a), "id": a["id"], "title_source": a["title_source"] or "",
                              "words": a["words"]})
     elif not articles:
         print(f"0 articles in {store.url}")
@@ -149,9 +138,7 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_check(args: argparse.Namespace, store: Store) -> int:
     """Check a claim against the stored articles: a verdict with evidence and sources."""
-    from wiretrace.verify import CheckOptions, check
-
-    verdict = check(store, args.claim, CheckOptions(story=args.story, since=args.since), device=args.device)
+    verdict = wiretrace.check(store, args.claim, args.settings, story=args.story, since=args.since, device=args.device)
     warnings = _undated_warnings(store, args)
     if args.json:
         _print_json({**verdict.to_dict(), "warnings": warnings})
@@ -172,9 +159,7 @@ def _undated_warnings(store: Store, args: argparse.Namespace) -> list[str]:
         return []
     articles = store.list_articles()
     if args.story:
-        from wiretrace.stories import find_story
-
-        members = set(find_story(store, args.story).articles)
+        members = set(wiretrace.find_story(store, args.story).articles)
         articles = [a for a in articles if a.id in members]
     undated = sum(1 for a in articles if not a.published)
     if not undated:
@@ -186,13 +171,10 @@ def _undated_warnings(store: Store, args: argparse.Namespace) -> list[str]:
 
 def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
     """Cross-check a story: claim groups, discrepancies, provenance, figures, timeline."""
-    from wiretrace.crosscheck.dossier import build_dossier
-    from wiretrace.report import render
-
-    dossier = build_dossier(store, args.story_id, device=args.device)
+    dossier = wiretrace.dossier(store, args.story_id, args.settings, device=args.device)
     for warning in dossier.warnings:
         print(f"wiretrace: warning: {warning}", file=sys.stderr)
-    text = render(dossier, "json" if args.json else args.format)
+    text = wiretrace.render(dossier, "json" if args.json else args.format)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as fh:
@@ -207,9 +189,7 @@ def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_stories(args: argparse.Namespace, store: Store) -> int:
     """List stories (related events), largest first, with their events and articles."""
-    from wiretrace.stories.cluster import list_stories
-
-    stories = list_stories(store)
+    stories = wiretrace.stories(store)
     if args.json:
         _print_json(stories)
     elif not stories:
@@ -222,9 +202,7 @@ def cmd_stories(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_copies(args: argparse.Namespace, store: Store) -> int:
     """List copy groups: near-duplicate and syndicated articles, with the original each copies."""
-    from wiretrace.stories.cluster import list_copies
-
-    groups = list_copies(store)
+    groups = wiretrace.copies(store)
     if args.json:
         _print_json(groups)
     elif not groups:
@@ -239,9 +217,7 @@ def cmd_copies(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_cluster(args: argparse.Namespace, store: Store) -> int:
     """Re-run copy detection and story clustering over every stored article, from scratch."""
-    from wiretrace.stories.cluster import cluster_store
-
-    grouping = cluster_store(store, rebuild=True)
+    grouping = wiretrace.cluster(store, args.settings)
     summary = {"copies": sum(1 for c in grouping.copies if c.copy_of), "events": len(grouping.events),
                "stories": len(grouping.stories)}
     if args.json:
@@ -262,9 +238,7 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_claims(args: argparse.Namespace, store: Store) -> int:
     """List extracted claims: statements, quotes with speakers, figures, with their attribution."""
-    from wiretrace.claims import claims_for
-
-    claims = claims_for(store, article=args.article, kinds=args.kind)
+    claims = wiretrace.claims(store, article=args.article, kinds=args.kind)
     if args.json:
         _print_json([c.to_dict() for c in claims])
         return EXIT_OK
@@ -296,8 +270,8 @@ def _configure_ingest(p: argparse.ArgumentParser) -> None:
                    help="CSV or JSONL with columns path,url,outlet,published,title,author; what it states wins")
     p.add_argument("--outlet", help="the outlet of every article in this batch (a manifest cell wins over it)")
     p.add_argument("--published", metavar="DATE", help="the publication date of every article in this batch")
-    p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file (default 20 MB)")
-    p.add_argument("--workers", type=int, default=1, help="processes that extract and clean documents (default 1)")
+    p.add_argument("--max-bytes", type=int, help="largest input file (default: the config's, else 20 MB)")
+    p.add_argument("--workers", type=int, help="processes that extract and clean documents (default: the config's, else 1)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="local: this process (default); ray: a Ray cluster (extra 'ray')")
     p.add_argument("--verbose", action="store_true", help="with --engine ray: show Ray's own log lines and warnings")
@@ -307,8 +281,8 @@ def _configure_ingest(p: argparse.ArgumentParser) -> None:
 
 
 def _add_device(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--device", choices=("cpu", "cuda", "auto"), default="cpu",
-                   help="where the models run: cpu (default), cuda (extra 'gpu'), auto (cuda when usable)")
+    p.add_argument("--device", choices=("cpu", "cuda", "auto"),
+                   help="where the models run: cpu (default, or the config's), cuda (extra 'gpu'), auto (cuda when usable)")
 
 
 def _configure_claims(p: argparse.ArgumentParser) -> None:
@@ -371,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", metavar="PATH", help="store file or postgresql:// URL (default $WIRETRACE_DB or ./wiretrace.db)"
     )
+    parser.add_argument(
+        "--config", metavar="FILE", help="TOML file of stage options (default $WIRETRACE_CONFIG; see README Settings)"
+    )
     parser.add_argument("--version", action="version", version=f"wiretrace {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (func, configure) in COMMANDS.items():
@@ -389,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        args.settings = wiretrace.load_settings(args.config)
         store = None if args.command == "demo" else open_store(args.db, create=args.command in CREATES_STORE)
         try:
             return int(args.func(args, store))

@@ -17,6 +17,7 @@ from wiretrace.store import Store
 
 if TYPE_CHECKING:
     from wiretrace.engines.ray import RayOptions
+    from wiretrace.settings import Settings
 
 
 def ingest(
@@ -26,7 +27,8 @@ def ingest(
     stdin: BinaryIO | None = None,
     progress: ProgressCallback | None = None,
     update: bool = True,
-    device: str = "cpu",
+    device: str | None = None,
+    settings: Settings | None = None,
 ) -> IngestReport:
     """Ingest files, then update the later stages for the new articles.
 
@@ -37,8 +39,12 @@ def ingest(
         stdin: the stream read for '-'.
         progress: called with (path, articles so far) after each document.
         update: run the later stages now (False leaves them for `update_store`).
-        device: where the embedding model runs: "cpu", "cuda" or "auto".
+        device: where the embedding model runs: "cpu", "cuda" or "auto" (default: `settings.device`).
+        settings: every stage's options (`options`, when given, wins for stage 1).
     """
+    settings = settings or _default_settings()
+    device = device or settings.device
+    options = options or settings.ingest
     if update:  # an unusable --device fails now, not after every file has been read
         resolve_device(device)
     # Stage 1: read, clean and store articles (one transaction per batch).
@@ -47,7 +53,7 @@ def ingest(
     # them "unchanged" and must still finish the work.
     if update and (report.ingested or (report.unchanged and stages_pending(store))):
         for _ in range(3):  # a second ingest may have added articles while this one clustered: go again
-            update_store(store, device=device)
+            update_store(store, device=device, settings=settings)
             if not stages_pending(store):
                 break
     return report
@@ -61,6 +67,7 @@ def ingest_ray(
     stdin: BinaryIO | None = None,
     progress: ProgressCallback | None = None,
     update: bool = True,
+    settings: Settings | None = None,
 ) -> IngestReport:
     """`ingest` with the per-article stages (read, clean, sketch, embed, claims) on a Ray cluster.
 
@@ -69,11 +76,13 @@ def ingest_ray(
     """
     from wiretrace.engines.ray import run_on_ray
 
+    settings = settings or _default_settings()
+    options = options or settings.ingest
     # Stages 1-2: read, clean, sketch, embed and extract on the cluster; stored here in input order.
     report, embedder = run_on_ray(store, paths, options, ray_options, stdin=stdin, progress=progress)
     # Later stages, here, over the vectors the workers computed.
     if update and (report.ingested or (report.unchanged and stages_pending(store))):
-        update_store(store, embedder=embedder)
+        update_store(store, embedder=embedder, settings=settings)
     return report
 
 
@@ -88,22 +97,32 @@ def stages_pending(store: Store) -> bool:
             or len(store.extracted_articles(EXTRACTOR_VERSION)) < count)
 
 
-def update_store(store: Store, device: str = "cpu", embedder: Embedder | None = None) -> None:
+def _default_settings() -> Settings:
+    from wiretrace.settings import Settings
+
+    return Settings()
+
+
+def update_store(store: Store, device: str | None = None, embedder: Embedder | None = None,
+                 settings: Settings | None = None) -> None:
     """Bring every derived stage up to date with the stored articles.
 
-    The lead embeddings come from `embedder`, or the default model on `device` ("cpu", "cuda", "auto").
+    The lead embeddings come from `embedder`, or the default model on `device` ("cpu", "cuda", "auto";
+    default `settings.device`). Each stage runs with its part of `settings`.
     """
+    settings = settings or _default_settings()
     from wiretrace.claims import extract_store
-    from wiretrace.ml.embedder import lead_embedder
+    from wiretrace.ml import lead_embedder
     from wiretrace.stories.cluster import cluster_store
     from wiretrace.verify import index_sentences
 
     # Stages: near-duplicates -> lead embeddings -> events and stories, for articles not yet in an event.
-    cluster_store(store, embedder=embedder or lead_embedder(device))
+    cluster_store(store, settings.cluster, embedder=embedder or lead_embedder(device or settings.device),
+                  dedupe=settings.dedupe)
 
     # Stage: sentence full-text index, the retrieval side of `check`.
     index_sentences(store)
 
     # Stage: claims (statements, quotes with speakers, figures) and entities, for articles not yet
     # extracted by the current extractor version.
-    extract_store(store)
+    extract_store(store, settings.claims)

@@ -23,7 +23,7 @@ def test_map_chunks_in_processes_keeps_order_and_results():
 
 
 def test_signatures_in_processes_are_the_serial_ones(monkeypatch):
-    import wiretrace.stories.dedupe as dedupe
+    from wiretrace.stories import dedupe
 
     monkeypatch.setattr(dedupe, "map_chunks", partial(map_chunks, chunk=5))
     texts = [f"Officials in Port {i} said the ferry strike would end on Monday after talks." for i in range(40)]

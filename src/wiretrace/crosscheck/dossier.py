@@ -74,14 +74,11 @@ def build_dossier(
     articles = sorted(store.list_articles(story.articles), key=lambda a: (a.published or "9999", a.id))
     claims = {a.id: store.get_claims(a.id) for a in articles}
     sources = {c.article: c.group for c in store.get_copies()}
-    if embedder is None:
-        from wiretrace.ml.embedder import EmbedOptions, MiniLMEmbedder
+    if embedder is None or model is None:  # loaded once per process, shared with `check` and the web app
+        from wiretrace.ml import sentence_embedder, stance_model
 
-        embedder = MiniLMEmbedder(EmbedOptions(device=device))
-    if model is None:
-        from wiretrace.ml.stance.model import load_stance_model
-
-        model = load_stance_model(device=device)
+        embedder = embedder or sentence_embedder(device)
+        model = model or stance_model(device)
     events = {a: e.id for e in store.get_events() if e.id in set(story.events) for a in e.articles}
     groups, discrepancies = align_claims(articles, claims, sources, embedder, model, options, events)
     shown = select_groups(groups)

@@ -29,6 +29,12 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the connection."""
 
+    def __enter__(self) -> Store:
+        """`with open_store(…) as store:` closes the store when the block ends."""
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the store."""
+
     # articles
     def put_articles(self, articles: Sequence[Article]) -> list[bool]:
         """Store articles; returns, per article, True if it was new (False if the id was already there)."""
@@ -149,7 +155,7 @@ def resolve_db(db: str | None) -> str:
 
 
 def open_store(db: str | None = None, create: bool = True) -> Store:
-    """Open (creating and migrating if needed) the store at a path or URL.
+    """Open (creating and migrating if needed) the store at a path or URL; also a context manager.
 
     `postgresql://…` URLs select the PostgreSQL backend (extra `[postgres]`); anything else is a SQLite file.
     With `create=False` (read commands) a SQLite file that is not there raises `StoreError` instead of

@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Self
 
 import numpy as np
 
@@ -171,6 +172,12 @@ class PostgresStore:
     def close(self) -> None:
         """Close the pool and its connections."""
         self._pool.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- articles -------------------------------------------------------------------------------------
     def put_articles(self, articles: Sequence[Article]) -> list[bool]:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -147,6 +148,12 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""
         self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def schema_version(self) -> int:
         """The migration level of this file."""

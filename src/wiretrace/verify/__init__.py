@@ -66,18 +66,18 @@ class Checker:
     def embedder(self) -> Any:
         """The sentence embedder (loaded on first use)."""
         if self._embedder is None:
-            from wiretrace.ml.embedder import EmbedOptions, MiniLMEmbedder
+            from wiretrace.ml import sentence_embedder
 
-            self._embedder = MiniLMEmbedder(EmbedOptions(device=self.device))
+            self._embedder = sentence_embedder(self.device)
         return self._embedder
 
     @property
     def stance_model(self) -> Any:
         """The stance model (loaded on first use)."""
         if self._stance is None:
-            from wiretrace.ml.stance.model import load_stance_model
+            from wiretrace.ml import stance_model
 
-            self._stance = load_stance_model(device=self.device)
+            self._stance = stance_model(self.device)
         return self._stance
 
     def check(self, claim: str, options: CheckOptions | None = None) -> Verdict:

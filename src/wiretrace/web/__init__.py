@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from wiretrace.errors import UsageError
+from wiretrace import UsageError
 
 if TYPE_CHECKING:
     from wiretrace.web.app import WebOptions

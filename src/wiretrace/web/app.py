@@ -28,11 +28,21 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
-from wiretrace import __version__
-from wiretrace.errors import NotFound, StoreUnavailable, UsageError, WiretraceError
-from wiretrace.ingest.readers import ReadOptions
-from wiretrace.models import Article, Claim, IngestReport, Story
-from wiretrace.store import Store, open_store
+import wiretrace
+from wiretrace import (
+    Article,
+    Claim,
+    IngestOptions,
+    IngestReport,
+    NotFound,
+    Store,
+    StoreUnavailable,
+    Story,
+    UsageError,
+    WiretraceError,
+    __version__,
+    open_store,
+)
 from wiretrace.web.api import add_api
 from wiretrace.web.pages import add_pages, make_templates, render, render_dossier
 from wiretrace.web.security import (
@@ -69,7 +79,7 @@ class WebOptions:
             and `--allowed-host` (see `security.allowed_hosts_for`).
     """
 
-    max_upload_bytes: int = ReadOptions().max_bytes
+    max_upload_bytes: int = IngestOptions().read.max_bytes
     max_body_bytes: int = 1024 * 1024
     max_files: int = 50
     page_size: int = 50
@@ -96,46 +106,37 @@ class WebState:
         self.options = options
         self.lock = threading.RLock()
         self._checker: Any = None
-        self._models: tuple[Any, Any] = (None, None)
         self._dossiers: dict[tuple[str, int], dict[str, Any]] = {}
 
     def checker(self) -> Any:
-        """The cached `Checker` (models load on the first check and are kept across ingests)."""
-        if self._checker is None:
-            from wiretrace.verify import Checker
+        """The cached `Checker`, with its article vectors, until the next ingest.
 
-            self._checker = Checker(self.store, embedder=self._models[0], stance_model=self._models[1])
+        The models it uses are loaded once per process (`wiretrace.ml`) and kept across ingests.
+        """
+        if self._checker is None:
+            self._checker = wiretrace.checker(self.store)
         return self._checker
 
     def check(self, claim: str, story: str | None, since: str | None) -> Any:
         """`Checker.check` under the store lock."""
-        from wiretrace.verify import CheckOptions
+        from dataclasses import replace
 
         with self.lock:
-            checker = self.checker()
-            verdict = checker.check(claim, CheckOptions(story=story or None, since=since or None))
-            self._models = (checker.embedder, checker.stance_model)
-        return verdict
+            options = replace(wiretrace.Settings().check, story=story or None, since=since or None)
+            return self.checker().check(claim, options)
 
     def find_story(self, story_id: str) -> Story:
         """A stored story by id or unique id prefix; raises `NotFound`."""
-        from wiretrace.stories import find_story
-
         with self.lock:
-            return find_story(self.store, story_id)
+            return wiretrace.find_story(self.store, story_id)
 
     def dossier(self, story_id: str) -> dict[str, Any]:
         """The dossier contract of a story (built with the checker's models), cached until the next ingest."""
-        from wiretrace.crosscheck.dossier import build_dossier
-
         with self.lock:
             story = self.find_story(story_id)
             key = (story.id, self.store.count_articles())
             if key not in self._dossiers:
-                checker = self.checker()
-                built = build_dossier(self.store, story.id, embedder=checker.embedder, model=checker.stance_model)
-                self._dossiers[key] = built.to_dict()
-                self._models = (checker.embedder, checker.stance_model)
+                self._dossiers[key] = wiretrace.dossier(self.store, story.id, checker=self.checker()).to_dict()
             return self._dossiers[key]
 
     def cached_dossier(self, story_id: str) -> dict[str, Any] | None:
@@ -145,10 +146,8 @@ class WebState:
 
     def stories(self) -> list[dict[str, Any]]:
         """The `stories --json` contract."""
-        from wiretrace.stories.cluster import list_stories
-
         with self.lock:
-            return list_stories(self.store)
+            return wiretrace.stories(self.store)
 
     def story_list(self) -> list[Story]:
         """Stored stories, largest first."""
@@ -180,21 +179,19 @@ class WebState:
 
     def problems(self) -> dict[str, dict[str, str]]:
         """Per-article stage failures (`store.problems`)."""
-        from wiretrace.store.problems import stage_problems
-
         with self.lock:
-            return stage_problems(self.store)
+            return wiretrace.problems(self.store)
 
     def ingest(self, paths: list[str], stated: Any = None) -> IngestReport:
         """`pipeline.ingest` under the store lock; cached checker state and dossiers are dropped after."""
-        from wiretrace.ingest import IngestOptions
-        from wiretrace.ingest.manifest import Stated
-        from wiretrace.pipeline import ingest
+        from dataclasses import replace
 
-        options = IngestOptions(read=ReadOptions(max_bytes=self.options.max_upload_bytes), stated=stated or Stated())
+        base = IngestOptions()
+        options = replace(base, read=replace(base.read, max_bytes=self.options.max_upload_bytes),
+                          stated=stated or wiretrace.Stated())
         with self.lock:
             try:
-                return ingest(self.store, paths, options)
+                return wiretrace.ingest(self.store, paths, options)
             finally:
                 self._checker = None
                 self._dossiers.clear()
@@ -214,11 +211,9 @@ class WebState:
             names = save_uploads(uploads, folder)
             stated = None
             if manifest is not None:
-                from wiretrace.ingest.manifest import read_manifest
-
                 (folder / "manifest").mkdir()
                 saved = save_uploads([manifest], folder / "manifest")
-                stated = read_manifest(next(iter(saved)), names={name: path for path, name in names.items()})
+                stated = wiretrace.stated_metadata(next(iter(saved)), names={name: path for path, name in names.items()})
             report = self.ingest(list(names), stated).to_dict()
         finally:
             shutil.rmtree(folder, ignore_errors=True)

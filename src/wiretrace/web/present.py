@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from wiretrace.models import Claim
+from wiretrace import Claim
 from wiretrace.report.matrix import CELL_STATES, MatrixCell, MatrixRow, claim_matrix
 
 # -- links ------------------------------------------------------------------------------------------------

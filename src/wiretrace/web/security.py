@@ -16,8 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wiretrace.errors import UsageError, WiretraceError
-from wiretrace.store import redact_url, scrub_secrets
+from wiretrace import UsageError, WiretraceError, redact_url, scrub_secrets
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
