@@ -183,16 +183,16 @@ def _discrepancies(store: Any, stories: list[Story]) -> list[dict[str, Any]]:
     """The largest story's dossier discrepancies (cross-check stage)."""
     if not stories:
         return []
-    from wiretrace.crosscheck.dossier import build_dossier
+    import wiretrace
 
-    return build_dossier(store, stories[0].id).to_dict()["discrepancies"]
+    return wiretrace.dossier(store, stories[0].id).to_dict()["discrepancies"]
 
 
 def _checks(store: Any) -> list[dict[str, Any]]:
     """A few claims checked against the demo store (check stage)."""
-    from wiretrace.verify import Checker
+    import wiretrace
 
-    checker = Checker(store)
+    checker = wiretrace.checker(store)
     return [checker.check(claim).to_dict() for claim in DEMO_CLAIMS]
 
 
@@ -205,19 +205,15 @@ def run_demo(keep: str | None = None) -> DemoResult:
     Returns:
         A `DemoResult`; `to_text()` is what `wiretrace demo` prints.
     """
-    from wiretrace.pipeline import ingest
-    from wiretrace.store import open_store
+    from wiretrace import ingest, open_store
 
     with tempfile.TemporaryDirectory(prefix="wiretrace-demo-") as tmp, \
-            resources.as_file(resources.files(__name__).joinpath("corpus")) as corpus:
-        store = open_store(keep or str(Path(tmp) / "demo.db"))
-        try:
-            report = ingest(store, [str(corpus)])
-            stories = store.get_stories()
-            return DemoResult(
-                db=keep, report=report, articles=_summaries(store.list_articles(), Path(corpus)),
-                stories=stories, copies=store.get_copies(), claims=store.get_claims(),
-                planted=_planted(), discrepancies=_discrepancies(store, stories), checks=_checks(store),
-            )
-        finally:
-            store.close()
+            resources.as_file(resources.files(__name__).joinpath("corpus")) as corpus, \
+            open_store(keep or str(Path(tmp) / "demo.db")) as store:
+        report = ingest(store, [str(corpus)])
+        stories = store.get_stories()
+        return DemoResult(
+            db=keep, report=report, articles=_summaries(store.list_articles(), Path(corpus)),
+            stories=stories, copies=store.get_copies(), claims=store.get_claims(),
+            planted=_planted(), discrepancies=_discrepancies(store, stories), checks=_checks(store),
+        )
