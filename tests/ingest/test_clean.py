@@ -160,3 +160,11 @@ def test_lead_title_skips_bullets_and_abbreviations():
 
     text = "Putin's ban was unofficial\n\nThe U.S. Senate voted on Tuesday to pass the bill after a long debate. It then left."
     assert lead_title(text) == "The U.S. Senate voted on Tuesday to pass the bill after a long debate."
+
+
+def test_nested_list_markers_go_in_one_pass():
+    """Found by the slow fuzz test: five markers outlasted the cleaner's four fixed-point passes."""
+    from wiretrace.ingest.clean import clean_text
+
+    once = clean_text("- - - - - [")
+    assert once == "[" and clean_text(once) == once
