@@ -138,8 +138,9 @@ def _parsed(text: str, doc) -> Parsed:  # noqa: ANN001 - a spacy Doc
 
 
 def _is_negated(token) -> bool:  # noqa: ANN001
-    """A negation on the word itself ("did not sign", "no evidence", "never"), on the copula of a predicate
-    adjective ("was not official"), or a governing "without" / "fail to".
+    """Whether a word is negated: itself, through a copula, or by "without" / "fail to".
+
+    "did not sign", "no evidence", "never"; "was not official" (the copula of a predicate adjective).
     """
     def direct(t) -> bool:  # noqa: ANN001
         return any(c.dep_ == "neg" or c.lower_ in ("no", "never") for c in t.children)

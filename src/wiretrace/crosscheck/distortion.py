@@ -36,7 +36,10 @@ class DistortionOptions:
     """
 
     align_top: int = 3
-    """Source sentences each retelling sentence is compared with (best matches first)."""
+    """Source sentences each retelling sentence is compared with detail by detail (best matches first)."""
+    entail_top: int = 8
+    """Best-matching source sentences the stance model reads each retelling sentence against (each alone;
+    the best `align_top` also together)."""
     min_alignment: float = 0.1
     """Share of a sentence's IDF-weighted content words a source sentence must hold to be aligned."""
     max_premise_chars: int = 600
@@ -130,9 +133,12 @@ def judge_retelling(retelling: str, source: str, model: Any, options: Distortion
     readings = []
     premises: list[list[str]] = []
     for claim in claims:
-        picked = align(claim.text, [s.text for s in source_sents], options.align_top, options.min_alignment)
-        readings.append(SentenceReading(claim, [source_sents[i] for i in picked], 0.0))
-        premises.append(_premises([source_sents[i].text for i in sorted(picked)], options))
+        picked = align(claim.text, [s.text for s in source_sents], max(options.align_top, options.entail_top),
+                       options.min_alignment)
+        top = picked[: options.align_top]
+        readings.append(SentenceReading(claim, [source_sents[i] for i in top], 0.0))
+        premises.append(_premises([source_sents[i].text for i in sorted(top)], options)
+                        + [source_sents[i].text for i in picked[options.align_top:]])
     entail = _entailments([(p, c.text) for c, ps in zip(claims, premises, strict=True) for p in ps], model)
     for reading, parsed_claim, ps in zip(readings, details.read([c.text for c in claims]), premises, strict=True):
         reading.entailment = max((entail[(p, reading.claim.text)] for p in ps), default=0.0)

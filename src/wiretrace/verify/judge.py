@@ -88,7 +88,8 @@ def apply_details(claim: str, sentence: str, relevance: float, p: dict[str, floa
     found = details.compare(claim_parsed, [sentence_parsed], invented=("qualifier",))
     e, n, c = p["entailment"], p["neutral"], p["contradiction"]
     conflicts = [f for f in found if f.type in options.detail_conflict_types and relevance >= (
-        options.detail_entity_relevance if f.type in ("entity", "speaker") else options.detail_conflict_relevance)]
+        options.detail_strict_relevance if f.type in ("entity", "speaker", "antonym")
+        else options.detail_conflict_relevance)]
     if conflicts:
         e_cut = min(e, options.detail_conflict_entailment)
         c = min(1.0 - e_cut, max(c + e - e_cut, options.detail_conflict_contradiction))

@@ -107,15 +107,18 @@ class CheckOptions:
     """A restatement the model reads as contradiction with this probability or more is left alone.
     Hand-set."""
 
-    detail_conflict_types: tuple[str, ...] = ("entity", "date", "qualifier", "antonym", "speaker", "negation")
-    """Finding types of `crosscheck.details.compare` that turn a sentence against the claim (numbers have
-    their own check above; an invented detail only keeps a sentence from supporting). Hand-set."""
+    detail_conflict_types: tuple[str, ...] = ("date", "qualifier", "antonym", "speaker")
+    """Finding types of `crosscheck.details.compare` that turn a sentence against the claim (numbers and
+    negation have their own checks above; an invented detail only keeps a sentence from supporting).
+    Hand-set on the seed table: "entity" (Kremlin for Russian) and token-level "negation" ("banned from
+    resigning" read as a negated "resign") refuted true seed claims, so `check` leaves them out."""
     detail_conflict_relevance: float = 0.4
     """Cosine to the claim a sentence needs before a changed detail in it refutes the claim: below it the
     name or date is likely about something else. Hand-set on the seed table."""
-    detail_entity_relevance: float = 0.6
-    """The same for a changed name or speaker: a sentence may speak of the claim's person by title alone
-    ("the Russian president"), so only a sentence very close to the claim counts. Hand-set on the seeds."""
+    detail_strict_relevance: float = 0.6
+    """The same for a changed name, speaker or a reversed word: a sentence may speak of the claim's person
+    by title alone ("the Russian president"), or of another event with the opposite verb, so only a
+    sentence very close to the claim counts. Hand-set on the seeds."""
     detail_conflict_contradiction: float = 0.7
     """Contradiction probability a changed key detail raises the sentence to, at least. Hand-set."""
     detail_conflict_entailment: float = 0.05
