@@ -65,3 +65,8 @@ def test_lexicon_opposites_are_symmetric():
     assert "denounce" in lexicon.opposites("praise")
     for word in ("praise", "official", "fired", "increase"):
         assert all(word in lexicon.opposites(other) for other in lexicon.opposites(word))
+
+
+def test_compare_texts_on_plain_strings():
+    found = details.compare_texts("Sales fell 5% on Monday.", ["Sales rose 5% on Monday."])
+    assert [(f.type, f.claim.text, f.source.text) for f in found] == [("antonym", "fell", "rose")]

@@ -204,6 +204,13 @@ def compare(claim: Parsed, sources: Sequence[Parsed], context: Parsed | None = N
     return unique
 
 
+def compare_texts(claim: str, sources: Sequence[str],
+                  invented: Iterable[str] = ("entity", "number", "date", "qualifier")) -> list[DetailFinding]:
+    """`compare` on plain strings (parsed here): the entry point for stages holding two mentions' texts."""
+    parsed = read([claim, *sources])
+    return compare(parsed[0], parsed[1:], invented=invented)
+
+
 def _finding(kind: str, claim: Parsed, start: int, end: int, reason: str, source: Parsed | None = None,
              s_start: int = 0, s_end: int = 0, index: int = -1, detail: str = "") -> DetailFinding:
     span = Span(s_start, s_end, source.text[s_start:s_end]) if source is not None else None
