@@ -31,7 +31,28 @@ CASES = [
     ("Ukraine retook ten Russian positions near Bakhmut", "supported", {"000"}),
     ("Putin decreed that contract servicemen cannot resign after their contracts expire", "supported", {"001"}),
     ("The Kremlin restricted foreign travel for high-ranking officials", "supported", {"001"}),
+    # issue 17: a changed key detail refutes, a paraphrase with every key detail supports
+    ("Putin signed an official decree banning resignations", "refuted", {"000", "001"}),
+    ("Leonid Vasyukevich demanded the withdrawal of Russian troops", "supported", {"003"}),
+    ("Boris Bondarev praised the invasion", "refuted", {"003"}),
 ]
+
+DETAIL_EVIDENCE = [
+    # (claim, stance, words the deciding sentence holds, what the note names)
+    ("Putin signed an official decree banning resignations", "refutes", "unofficial", "qualifier"),
+    ("Leonid Vasyukevich demanded the withdrawal of Russian troops", "supports", "pullout", None),
+    ("Boris Bondarev praised the invasion", "refutes", "denounced", "antonym"),
+]
+
+
+@pytest.mark.parametrize(("claim", "stance", "word", "note"), DETAIL_EVIDENCE)
+def test_detail_verdicts_rest_on_the_right_sentence(checker, claim, stance, word, note):
+    result = checker.check(claim)
+    deciding = [e for e in result.evidence if e.stance == stance and word in e.text]
+    assert deciding, [(e.stance, e.text) for e in result.evidence]
+    if note:
+        assert any(n.startswith(note) for e in deciding for n in e.notes)
+    assert not any(e.stance != "neutral" and e.stance != stance for e in result.evidence)
 
 
 @pytest.fixture(scope="module")

@@ -88,9 +88,9 @@ class Checker:
             raise UsageError("the store is empty: ingest articles first (wiretrace ingest PATH…)")
         allowed = allowed_articles(self.store, options)
         index = self._dense_index()  # loaded on this thread, before the side thread reads it
-        claim_vector, candidates = retrieve(self.store, claim, self.embedder, index, options, allowed,
-                                            self._side_thread())
-        ranked = rerank(self.embedder, claim_vector, candidates, options)
+        claim_vector, candidates, contrasting = retrieve(self.store, claim, self.embedder, index, options, allowed,
+                                                         self._side_thread())
+        ranked = rerank(self.embedder, claim_vector, candidates, options, contrasting)
         evidence = judge(claim, ranked, self.stance_model, options)
         for item in evidence:
             item.outlet = self._article(item.article).source_name

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wiretrace.claims.hedges import find_hedges
-from wiretrace.crosscheck import checks
+from wiretrace.crosscheck import checks, details
 from wiretrace.models import EvidenceStance, SentenceHit
 from wiretrace.verify.evidence import Evidence
 from wiretrace.verify.options import CheckOptions
@@ -52,6 +52,7 @@ def _judged(claim: str, hit: SentenceHit, relevance: float, p: dict[str, float],
     """One sentence's evidence: checks applied, stance taken, a neutral reading's lean kept only if relevant."""
     notes: list[str] = []
     p = apply_checks(claim, hit.text, p, notes, options)
+    p = apply_details(claim, hit.text, relevance, p, notes, options)
     stance, score = stance_of(p, options.stance_threshold)
     if stance != "neutral" and max(p, key=p.get) == "neutral" and relevance < options.lean_relevance:
         stance, score = "neutral", p["neutral"]
@@ -71,6 +72,33 @@ def apply_checks(claim: str, sentence: str, p: dict[str, float], notes: list[str
     e, c = _check_numbers(claim, sentence, agreement, e, c, notes, options)
     e, n = _check_hedges(claim, sentence, e, n, notes, options)
     e, c = _check_wording(claim, sentence, agreement, e, c, notes, options)
+    total = e + n + c
+    return {"entailment": e / total, "neutral": n / total, "contradiction": c / total}
+
+
+def apply_details(claim: str, sentence: str, relevance: float, p: dict[str, float], notes: list[str],
+                  options: CheckOptions) -> dict[str, float]:
+    """Compare the claim with the sentence detail by detail (`crosscheck.details`).
+
+    A changed key detail (a name, date, qualifier, speaker, a reversed word or a negation on one side)
+    in a sentence about the claim refutes it; a qualifier of the claim the sentence does not state keeps
+    the sentence from supporting it. Each is noted with both words.
+    """
+    claim_parsed, sentence_parsed = details.read([claim, sentence])
+    found = details.compare(claim_parsed, [sentence_parsed], invented=("qualifier",))
+    e, n, c = p["entailment"], p["neutral"], p["contradiction"]
+    conflicts = [f for f in found if f.type in options.detail_conflict_types and relevance >= (
+        options.detail_strict_relevance if f.type in ("entity", "speaker", "antonym")
+        else options.detail_conflict_relevance)]
+    if conflicts:
+        e_cut = min(e, options.detail_conflict_entailment)
+        c = min(1.0 - e_cut, max(c + e - e_cut, options.detail_conflict_contradiction))
+        e, n = e_cut, max(0.0, 1.0 - e_cut - c)
+        notes.append(f"{conflicts[0].type} differs: {conflicts[0].reason}")
+    elif any(f.type == "invented" for f in found) and e > options.detail_missing_entailment:
+        n, e = n + e - options.detail_missing_entailment, options.detail_missing_entailment
+        missing = next(f for f in found if f.type == "invented")
+        notes.append(f"does not state the claim's '{missing.claim.text}'")
     total = e + n + c
     return {"entailment": e / total, "neutral": n / total, "contradiction": c / total}
 

@@ -58,6 +58,13 @@ class CheckOptions:
     to 16 to 12 for latency; the seed verdict table passes at 12."""
     rerank_top: int = 8
     """Best reranked sentences judged by the stance model. Hand-set."""
+    contrast_candidates: int = 4
+    """Sentences using the opposite of one of the claim's qualifiers or words ("unofficial" for "official",
+    `crosscheck.lexicon`) judged besides the reranked ones, whatever their rank: restatements of the rest
+    of the claim would otherwise crowd them out. Hand-set on the seed claim "Putin signed an official
+    decree banning resignations"."""
+    contrast_min_shared: int = 1
+    """Content words such a sentence must share with the claim to be about it. Hand-set on the seeds."""
 
     # -- judging each sentence ---------------------------------------------------------------------
     min_relevance: float = 0.25
@@ -99,6 +106,27 @@ class CheckOptions:
     restatement_max_contradiction: float = 0.5
     """A restatement the model reads as contradiction with this probability or more is left alone.
     Hand-set."""
+
+    detail_conflict_types: tuple[str, ...] = ("date", "qualifier", "antonym", "speaker")
+    """Finding types of `crosscheck.details.compare` that turn a sentence against the claim (numbers and
+    negation have their own checks above; an invented detail only keeps a sentence from supporting).
+    Hand-set on the seed table: "entity" (Kremlin for Russian) and token-level "negation" ("banned from
+    resigning" read as a negated "resign") refuted true seed claims, so `check` leaves them out."""
+    detail_conflict_relevance: float = 0.4
+    """Cosine to the claim a sentence needs before a changed detail in it refutes the claim: below it the
+    name or date is likely about something else. Hand-set on the seed table."""
+    detail_strict_relevance: float = 0.6
+    """The same for a changed name, speaker or a reversed word: a sentence may speak of the claim's person
+    by title alone ("the Russian president"), or of another event with the opposite verb, so only a
+    sentence very close to the claim counts. Hand-set on the seeds."""
+    detail_conflict_contradiction: float = 0.7
+    """Contradiction probability a changed key detail raises the sentence to, at least. Hand-set."""
+    detail_conflict_entailment: float = 0.05
+    """Entailment probability a changed key detail cuts the sentence to, at most. Hand-set."""
+    detail_missing_entailment: float = 0.2
+    """Entailment probability, at most, of a sentence that does not state one of the claim's qualifiers
+    ("official", "confirmed", `crosscheck.lexicon.QUALIFIERS`): it supports the rest of the claim, not
+    all of it. Below `stance_threshold`, so such a sentence does not support. Hand-set."""
 
     # -- the verdict ---------------------------------------------------------------------------------
     dispute_ratio: float = 0.5

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from wiretrace.crosscheck import checks
+from wiretrace.crosscheck import checks, lexicon
 from wiretrace.errors import NotFound, UsageError
 from wiretrace.models import SentenceHit
 from wiretrace.store import Store
@@ -81,8 +82,11 @@ def query_terms(claim: str, limit: int) -> list[str]:
 
 
 def retrieve(store: Store, claim: str, embedder: Any, index: DenseIndex, options: CheckOptions,
-             allowed: set[str] | None, side: Executor) -> tuple[np.ndarray, list[SentenceHit]]:
-    """The claim's vector and its candidate sentences: BM25 hits fused with the densest articles' sentences.
+             allowed: set[str] | None, side: Executor) -> tuple[np.ndarray, list[SentenceHit], list[SentenceHit]]:
+    """The claim's vector, its candidates, and the sentences using the opposite of one of its words.
+
+    Candidates are BM25 hits fused with the densest articles' sentences; the third list is
+    `contrast_hits`.
 
     The claim is embedded and the article vectors scanned on the `side` thread while full-text search
     runs on this one: both wait in native code (onnxruntime, numpy, SQLite) that releases the GIL, so
@@ -95,7 +99,38 @@ def retrieve(store: Store, claim: str, embedder: Any, index: DenseIndex, options
     bm25 = lexical_rank(terms, pool, options)[: options.bm25_candidates]
     claim_vector, dense_ids = dense.result()
     dense_hits = [store.article_sentences(article_id) for article_id in dense_ids]
-    return claim_vector, fuse(claim, bm25, dense_hits, options)
+    return claim_vector, fuse(claim, bm25, dense_hits, options), contrast_hits(store, claim, terms, options, allowed)
+
+
+def contrast_hits(store: Store, claim: str, terms: Sequence[str], options: CheckOptions,
+                  allowed: set[str] | None) -> list[SentenceHit]:
+    """Sentences about the claim that use the opposite of one of its words ("unofficial" for "official").
+
+    They share fewer words with the claim than its restatements do, so BM25 and the rerank would leave
+    them out behind five sentences that merely repeat the rest of it; yet they are the ones that
+    decide the claim. At most `contrast_candidates`, each sharing `contrast_min_shared` content words.
+    """
+    wanted = contrast_terms(claim)
+    if not wanted or not options.contrast_candidates:
+        return []
+    claim_words = checks.content_words(claim)
+    exact = set(wanted)  # the full-text index stems: "informal" also finds "informed"
+    pool = [hit for hit in store.search_sentences(wanted, options.fts_pool, allowed)
+            if exact & set(re.findall(r"[a-z]+", hit.text.lower()))
+            and len(claim_words & checks.content_words(hit.text)) >= options.contrast_min_shared]
+    return lexical_rank(terms, pool, options)[: options.contrast_candidates]
+
+
+def contrast_terms(claim: str) -> list[str]:
+    """The words of the lexicon's contrast sets opposite to the claim's words, with their common inflections."""
+    found: list[str] = []
+    for word in dict.fromkeys(w.lower() for w in re.findall(r"[A-Za-z]+", claim)):
+        for form in (word, word[:-1], word[:-2], word[:-3]):
+            if len(form) > 2 and lexicon.contrasts(form):
+                for other in lexicon.opposites(form):
+                    found += [other, f"{other}s", f"{other}d" if other.endswith("e") else f"{other}ed"]
+                break
+    return sorted(set(found))
 
 
 def lexical_rank(terms: Sequence[str], pool: Sequence[SentenceHit], options: CheckOptions) -> list[SentenceHit]:
@@ -172,13 +207,21 @@ def fuse(claim: str, bm25: Sequence[SentenceHit], dense: Sequence[Sequence[Sente
 
 
 def rerank(embedder: Any, claim_vector: np.ndarray, hits: list[SentenceHit],
-           options: CheckOptions) -> list[tuple[SentenceHit, float]]:
-    """Order candidates by cosine similarity to the claim; keep the best `rerank_top`."""
+           options: CheckOptions, reserved: Sequence[SentenceHit] = ()) -> list[tuple[SentenceHit, float]]:
+    """Order candidates by cosine similarity to the claim; keep the best `rerank_top`.
+
+    The `reserved` sentences (contrast hits) not among them are kept too, whatever their rank.
+    """
+    seen = {(h.article, h.start) for h in hits}
+    extra = [h for h in reserved if (h.article, h.start) not in seen]
+    hits = hits + extra
     if not hits:
         return []
     # Copies of one wire report repeat sentences word for word: each distinct text is embedded once.
     texts = list(dict.fromkeys(h.text for h in hits))
     by_text = dict(zip(texts, embedder.embed(texts) @ claim_vector, strict=True))
     similarity = np.array([by_text[h.text] for h in hits])
-    order = np.argsort(-similarity, kind="stable")[: options.rerank_top]
+    order = list(np.argsort(-similarity, kind="stable")[: options.rerank_top])
+    wanted = {(h.article, h.start) for h in reserved}
+    order += [i for i in range(len(hits)) if i not in order and (hits[i].article, hits[i].start) in wanted]
     return [(hits[i], float(similarity[i])) for i in order]
