@@ -185,13 +185,14 @@ class WebState:
         with self.lock:
             return stage_problems(self.store)
 
-    def ingest(self, paths: list[str], stated: Any = None) -> IngestReport:
-        """`pipeline.ingest` under the store lock; cached checker state and dossiers are dropped after."""
+    def ingest(self, paths: list[str], stated: Any = None, root: str | None = None) -> IngestReport:
+        """`pipeline.ingest` under the store lock (paths stored relative to `root`); caches dropped after."""
         from wiretrace.ingest import IngestOptions
         from wiretrace.ingest.manifest import Stated
         from wiretrace.pipeline import ingest
 
-        options = IngestOptions(read=ReadOptions(max_bytes=self.options.max_upload_bytes), stated=stated or Stated())
+        options = IngestOptions(read=ReadOptions(max_bytes=self.options.max_upload_bytes), stated=stated or Stated(),
+                                root=root)
         with self.lock:
             try:
                 return ingest(self.store, paths, options)
@@ -219,7 +220,7 @@ class WebState:
                 (folder / "manifest").mkdir()
                 saved = save_uploads([manifest], folder / "manifest")
                 stated = read_manifest(next(iter(saved)), names={name: path for path, name in names.items()})
-            report = self.ingest(list(names), stated).to_dict()
+            report = self.ingest(list(names), stated, root=str(folder)).to_dict()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         report["warnings"] = [public_message(w.replace(str(folder / "manifest" / ""), ""), self.store.url,
