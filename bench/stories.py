@@ -8,7 +8,15 @@ the clustering); real model throughput is measured separately with `--embed`.
 
 What is timed is `cluster_store` on a SQLite store holding the articles and their vectors: reading them,
 copy detection, events, stories and writing the grouping back. Each measurement runs in its own process,
-so max RSS belongs to that run alone.
+so max RSS belongs to that run alone; each prints its wall time and its CPU time (all cores, its worker
+processes included), so runs that use different numbers of cores can be compared per core too.
+
+Two baselines, so that each comparison is of equal work:
+- `baseline`: average-linkage agglomerative clustering on the same planted vectors (the same input as
+  wiretrace, which also does copy detection, stories and the store reads and writes on top);
+- `baseline-tfidf`: the whole job from texts, TF-IDF included. wiretrace's figure leaves out embedding
+  the texts, so the comparison line adds the model's time for that many leads (measured with `--embed`,
+  or the README's 267 leads/s on 2 cores where `--embed` is not given).
 
     python bench/stories.py --sizes 10000 100000 --embed 256
 """
@@ -92,19 +100,30 @@ def run_wiretrace(n: int) -> str:
     return f"{seconds:.1f} s, {len(grouping.events)} events, {len(grouping.stories)} stories"
 
 
-def run_baseline(n: int) -> str:
-    """TF-IDF of the texts, average-linkage agglomerative clustering on cosine distance (in memory)."""
+def _agglomerate(distances: np.ndarray, threshold: float) -> int:
     from sklearn.cluster import AgglomerativeClustering
+
+    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                    distance_threshold=threshold)
+    return len(set(model.fit_predict(distances)))
+
+
+def run_baseline(n: int) -> str:
+    """Average-linkage agglomerative clustering on the cosine distances of the same planted vectors."""
+    vectors = generate(n)[1]
+    seconds, clusters = _timed(lambda: _agglomerate(1.0 - vectors @ vectors.T, 0.5))
+    return f"{seconds:.1f} s, {clusters} clusters"
+
+
+def run_baseline_tfidf(n: int) -> str:
+    """TF-IDF of the texts, then the same clustering on their cosine distances (in memory)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [a.text for a in generate(n)[0]]
 
     def cluster() -> int:
         matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
-        distances = 1.0 - (matrix @ matrix.T).toarray()  # sparse product: a dense TF-IDF matrix is n x vocab
-        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                        distance_threshold=0.8)
-        return len(set(model.fit_predict(distances)))
+        return _agglomerate(1.0 - (matrix @ matrix.T).toarray(), 0.8)  # sparse product: dense TF-IDF is n x vocab
 
     seconds, clusters = _timed(cluster)
     return f"{seconds:.1f} s, {clusters} clusters"
@@ -126,13 +145,24 @@ def run_embed(n: int) -> str:
     return f"{seconds:.1f} s, {len(sentences) / seconds:.0f} sentences/s (mean {tokens:.0f} words)"
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children, every core counted."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+CPU: dict[str, float] = {}
+
+
 def _timed(func):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     result = func()
+    CPU["seconds"] = _cpu_seconds() - cpu
     return time.perf_counter() - start, result
 
 
-RUNS = {"wiretrace": run_wiretrace, "baseline": run_baseline, "embed": run_embed}
+RUNS = {"wiretrace": run_wiretrace, "baseline": run_baseline, "baseline-tfidf": run_baseline_tfidf,
+        "embed": run_embed}
 
 
 def measure(system: str, n: int, trace: bool) -> dict:
@@ -143,8 +173,8 @@ def measure(system: str, n: int, trace: bool) -> dict:
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     seconds = float(summary.split(" s")[0])
-    return {"system": system, "n": n, "seconds": seconds, "max_rss_mib": round(rss), "traced_peak_mib": peak,
-            "summary": summary}
+    return {"system": system, "n": n, "seconds": seconds, "cpu_seconds": round(CPU["seconds"], 1),
+            "max_rss_mib": round(rss), "traced_peak_mib": peak, "summary": summary}
 
 
 def in_child(system: str, n: int, trace: bool) -> dict:
@@ -153,7 +183,8 @@ def in_child(system: str, n: int, trace: bool) -> dict:
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
     traced = f"  traced peak {result['traced_peak_mib']:6.0f} MiB" if trace else ""
-    print(f"{system:10} n={n:<7} {result['summary']:52} max RSS {result['max_rss_mib']:6} MiB{traced}", flush=True)
+    print(f"{system:14} n={n:<7} {result['summary']:44} CPU {result['cpu_seconds']:6.1f} s"
+          f"  max RSS {result['max_rss_mib']:6} MiB{traced}", flush=True)
     return result
 
 
@@ -168,13 +199,18 @@ def main() -> int:
     if args.child:
         print(json.dumps(measure(args.child[0], int(args.child[1]), args.tracemalloc)))
         return 0
+    embed_rate = float(in_child("embed", args.embed, False)["summary"].split(", ")[1].split()[0]) if args.embed else 267.0
     for n in args.sizes:
         ours = in_child("wiretrace", n, args.tracemalloc)
-        if n <= args.baseline_max:
-            theirs = in_child("baseline", n, args.tracemalloc)
-            print(f"baseline time / wiretrace time at n={n}: {theirs['seconds'] / ours['seconds']:.1f}")
-    if args.embed:
-        in_child("embed", args.embed, False)
+        if n > args.baseline_max:
+            continue
+        same = in_child("baseline", n, args.tracemalloc)
+        tfidf = in_child("baseline-tfidf", n, args.tracemalloc)
+        print(f"same vectors, n={n}: baseline / wiretrace wall {same['seconds'] / ours['seconds']:.1f}×,"
+              f" CPU {same['cpu_seconds'] / ours['cpu_seconds']:.1f}×")
+        whole = ours["seconds"] + n / embed_rate
+        print(f"from texts, n={n}: wiretrace {ours['seconds']:.1f} s + embedding {n} leads at {embed_rate:.0f}/s"
+              f" = {whole:.1f} s; TF-IDF baseline {tfidf['seconds']:.1f} s; baseline / wiretrace {tfidf['seconds'] / whole:.2f}×")
     return 0
 
 

@@ -5,6 +5,11 @@ Usage::
     python eval/stance.py ../shared/nli/dev/*.jsonl /tmp/synth_news_test.jsonl \
         --climate-fever ../shared/eval/climate-fever-even.jsonl [--model PATH] [--limit N] [--json]
 
+The synthetic news test set is built first, from the dev half of PolNeAR (the training pairs come from
+its train half)::
+
+    python -m wiretrace.ml.stance.synth ../shared/corpus/polnear/dev/text --out /tmp/synth_news_test.jsonl
+
 Every JSONL file has the NLI shape ``{"premise", "hypothesis", "label"}`` (an optional ``kind`` gets a
 per-kind breakdown, as in the synthetic news test set). ``--climate-fever`` scores evidence-level labels
 with the evidence sentence as premise and the claim as hypothesis.

@@ -60,7 +60,7 @@ def postgres_admin_url() -> str:
 @pytest.fixture
 def postgres_url():
     """A fresh, empty PostgreSQL database, dropped after the test."""
-    psycopg = pytest.importorskip("psycopg")
+    psycopg = import_or_skip("psycopg")
     admin = postgres_admin_url()
     name = f"wt_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as conn:

@@ -151,3 +151,18 @@ def test_check_since_is_quiet_when_every_article_is_dated(tmp_path, capsys):
     db = _ingest_two(tmp_path, capsys, "--published", "2021-05-01")
     assert main(["--db", db, "check", "The council closed the bridge", "--since", "2020-01-01", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["warnings"] == []
+
+
+def test_text_output_shows_bidi_controls_and_json_keeps_them(tmp_path, capsys):
+    from wiretrace.models import Article
+
+    db = str(tmp_path / "cli.db")
+    store = open_store(db)
+    store.put_articles([Article(id="b" * 16, text="The council met on Monday \u202eto vote on the pier.",
+                                title="evil\u202etxt.exe", outlet="Out\u2066let")])
+    store.close()
+    for argv in (["articles"], ["show", "bbbb"]):
+        code, out, _ = run(capsys, "--db", db, *argv)
+        assert code == 0 and "\u202e" not in out and "\u2066" not in out and "evil[U+202E]txt.exe" in out, out
+    code, out, _ = run(capsys, "--db", db, "show", "bbbb", "--json")
+    assert json.loads(out)["title"] == "evil\u202etxt.exe"  # machine-readable output is the stored text

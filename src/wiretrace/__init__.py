@@ -31,6 +31,7 @@ from wiretrace.ingest.manifest import COLUMNS as MANIFEST_COLUMNS
 from wiretrace.ingest.manifest import Stated, manifest_paths, manifest_row
 from wiretrace.models import Article, Claim, Event, IngestReport, Story
 from wiretrace.pipeline import ingest, ingest_ray, update_store
+from wiretrace.report.visible import show_bidi
 from wiretrace.settings import Settings, load_settings
 from wiretrace.store import Store, open_store, redact_url, resolve_db, scrub_secrets
 
@@ -75,6 +76,7 @@ __all__ = [
     "render",
     "resolve_db",
     "scrub_secrets",
+    "show_bidi",
     "stated_metadata",
     "stories",
     "update_store",

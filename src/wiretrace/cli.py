@@ -14,7 +14,18 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 import wiretrace
-from wiretrace import Settings, Store, UsageError, WiretraceError, __version__, open_store, resolve_db, scrub_secrets
+from wiretrace import (
+    Settings,
+    Store,
+    UsageError,
+    WiretraceError,
+    __version__,
+    open_store,
+    redact_url,
+    resolve_db,
+    scrub_secrets,
+    show_bidi,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands that may create a missing store; every other command reads one and fails on a missing one.
@@ -30,6 +41,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _say(text: str) -> None:
+    """Print text for a person: bidi controls in titles, outlets or article text shown as "[U+202E]"."""
+    print(show_bidi(text))
 
 
 def _progress_printer() -> Callable[[str, int], None] | None:
@@ -102,11 +118,11 @@ def cmd_articles(args: argparse.Namespace, store: Store) -> int:
             writer.writerow({**wiretrace.manifest_row(a), "id": a["id"], "title_source": a["title_source"] or "",
                              "words": a["words"]})
     elif not articles:
-        print(f"0 articles in {store.url}")
+        print(f"0 articles in {redact_url(store.url)}")
     else:
         for a in articles:
             failed = f"  [failed: {', '.join(sorted(a['problems']))}]" if a["problems"] else ""
-            print(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}{failed}")
+            _say(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}{failed}")
     return EXIT_OK
 
 
@@ -118,9 +134,9 @@ def cmd_show(args: argparse.Namespace, store: Store) -> int:
     else:
         summary = article.summary()
         for key in ("id", "title", "title_source", "outlet", "url", "published", "author", "words", "path"):
-            print(f"{key:10} {summary[key] if summary[key] is not None else '-'}")
+            _say(f"{key:10} {summary[key] if summary[key] is not None else '-'}")
         print()
-        print(article.text)
+        _say(article.text)
     return EXIT_OK
 
 
@@ -132,7 +148,7 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     if args.json:
         _print_json(result.to_dict())
     else:
-        print(result.to_text())
+        _say(result.to_text())
     return EXIT_OK
 
 
@@ -146,10 +162,10 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
     for warning in warnings:
         print(f"wiretrace: warning: {warning}", file=sys.stderr)
     print(f"{verdict.verdict.upper()}  (confidence {verdict.confidence:.2f})")
-    print(verdict.explanation)
+    _say(verdict.explanation)
     for item in verdict.evidence:
         if item.stance != "neutral":
-            print(f"  [{item.stance}] {item.outlet}: {item.text}")
+            _say(f"  [{item.stance}] {item.outlet}: {item.text}")
     return EXIT_OK
 
 
@@ -196,7 +212,7 @@ def cmd_stories(args: argparse.Namespace, store: Store) -> int:
         print("0 stories")
     else:
         for s in stories:
-            print(f"{s['id']}  {len(s['articles']):4} articles  {len(s['events']):3} events  {s['title']}")
+            _say(f"{s['id']}  {len(s['articles']):4} articles  {len(s['events']):3} events  {s['title']}")
     return EXIT_OK
 
 
@@ -245,14 +261,14 @@ def cmd_claims(args: argparse.Namespace, store: Store) -> int:
     if not claims:
         print("0 claims")
     for c in claims:
-        print(f"{c.article}  {c.kind:9}  {c.text[:100]}")
+        _say(f"{c.article}  {c.kind:9}  {c.text[:100]}")
         if c.speaker or c.attribution:
-            print(f"{'':30}source: {' > '.join(c.attribution) or '-'}" + (f"  (speaker: {c.speaker})" if c.speaker else ""))
+            _say(f"{'':30}source: {' > '.join(c.attribution) or '-'}" + (f"  (speaker: {c.speaker})" if c.speaker else ""))
         if c.kind == "figure":
-            print(f"{'':30}value: {c.qualifier or ''} {c.value:g} {c.unit or ''}  subject: {c.subject or '-'}"
+            _say(f"{'':30}value: {c.qualifier or ''} {c.value:g} {c.unit or ''}  subject: {c.subject or '-'}"
                   f"  as of: {c.as_of or '-'}")
         if c.hedges:
-            print(f"{'':30}hedges: {', '.join(c.hedges)}")
+            _say(f"{'':30}hedges: {', '.join(c.hedges)}")
     return EXIT_OK
 
 

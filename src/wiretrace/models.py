@@ -191,8 +191,8 @@ class Entity:
 class Claim:
     """A statement, quote or figure in one article, with where it came from.
 
-    `attribution` runs outer to primary: ["The Moscow Times", "iStories", "a source close to the
-    presidential administration"]. Fields that do not apply to a kind are None.
+    `attribution` runs outer to primary: ["The Guardian", "Reuters", "a source close to the
+    finance ministry"]. Fields that do not apply to a kind are None.
     """
 
     id: str

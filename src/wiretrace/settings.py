@@ -39,7 +39,7 @@ from wiretrace.verify.options import CheckOptions
 
 DEVICES = ("cpu", "cuda", "auto")
 # Fields that describe one run's input, not how a stage works: never read from a file.
-RUN_ONLY = frozenset({"stated", "story", "since"})
+RUN_ONLY = frozenset({"stated", "root", "story", "since"})
 
 
 @dataclass(frozen=True)

@@ -107,10 +107,10 @@ def test_cue_inside_double_apostrophe_quote_is_not_an_attribution():
     ("text", "published", "value", "qualifier", "subject", "as_of", "source"),
     [
         ("As of Monday, Russia has lost a total of 199,460 troops in combat, per estimates from the Ministry of"
-         " Defense of Ukraine.", "2023-05-16", 199460, "a total of", "Russian troops lost", "2023-05-15",
+         " Defense of Ukraine.", "2023-05-16", 199460, "a total of", "Russian people lost", "2023-05-15",
          "the Ministry of Defense of Ukraine"),
         ("According to Ukrainian estimates, 25,100 Russian soldiers have been killed since February.", None,
-         25100, None, "Russian troops lost", None, "Ukrainian estimates"),
+         25100, None, "Russian people lost", None, "Ukrainian estimates"),
         ("The estimate from the UK Defense ministry puts Russian deaths at roughly 15,000 soldiers.", None, 15000,
          "roughly", None, None, None),
         ("The company raised $2.5 million from at least 40 investors.", None, 2.5e6, None, None, None, None),
@@ -218,7 +218,7 @@ def test_seed_two_governors_attribution(seed_claims, seed, words):
 
 def test_seed_199460_russian_troops_lost_per_ukrainian_defense_ministry(seed_claims):
     figure = next(c for c in seed_claims[0]["000"] if c.kind == "figure" and c.value == 199460)
-    assert figure.subject == "Russian troops lost"
+    assert figure.subject == "Russian people lost"
     assert "Ministry of Defense" in figure.attribution[-1] and "Ukraine" in figure.attribution[-1]
     rounded = next(c for c in seed_claims[0]["000"] if c.kind == "figure" and c.value == 199400)
     assert rounded.linked_to == figure.id
@@ -228,7 +228,7 @@ def test_seed_003_casualty_figures_same_kind_two_sources(seed_claims):
     claims = seed_claims[0]["003"]
     ukrainian = next(c for c in claims if c.kind == "figure" and c.value == 25100)
     british = next(c for c in claims if c.kind == "figure" and c.value == 15000)
-    assert ukrainian.subject == british.subject == "Russian troops lost"
+    assert ukrainian.subject == british.subject == "Russian people lost"
     assert ukrainian.unit == british.unit
     assert "Ukrainian" in ukrainian.attribution[-1]
     assert "UK Defense ministry" in british.attribution[-1]
@@ -247,3 +247,13 @@ def test_claims_cli_json(seed_claims, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert rows and {r["kind"] for r in rows} == {"quote"}
     assert {"speaker", "attribution", "hedges", "value", "unit", "subject", "as_of", "entities"} <= set(rows[0])
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("Kenya lost 120 residents in the floods, the Red Cross said.", "Kenya has lost 125 people to the floods."),
+    ("Officials said 3,000 Nigerian workers were evacuated on Friday.", "About 3,100 Nigerian staff were evacuated."),
+])
+def test_figures_of_one_count_named_differently_share_unit_and_subject(one, other):
+    first = next(c for c in claims_of(one)[0] if c.kind == "figure")
+    second = next(c for c in claims_of(other)[0] if c.kind == "figure")
+    assert first.unit == second.unit == "people" and first.subject == second.subject, (first, second)

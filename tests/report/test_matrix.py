@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
+from conftest import import_or_skip
 
 from wiretrace.report import to_html
 from wiretrace.report.matrix import claim_matrix
@@ -49,7 +49,7 @@ def test_html_report_shows_the_contradiction():
 
 
 def test_web_page_shows_the_contradiction():
-    pytest.importorskip("fastapi")
+    import_or_skip("fastapi")
     from wiretrace.web.app import make_templates, render_dossier
 
     html = render_dossier(make_templates(), DOSSIER).body.decode()

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import import_or_skip
 
 from wiretrace.errors import StoreUnavailable
 from wiretrace.models import Article
@@ -34,7 +35,7 @@ def _server(action: str, data: Path) -> str:
 def restartable(tmp_path_factory):
     if not (Path("/usr/lib/postgresql").is_dir() or os.environ.get("CI")):
         pytest.skip("no PostgreSQL server binaries (bash .ci/postgres.sh installs them)")
-    pytest.importorskip("psycopg_pool")
+    import_or_skip("psycopg_pool")
     data = Path("/tmp") / f"wiretrace-pg-restart-{os.getpid()}"
     url = _server("start", data)
     yield url, data
@@ -64,7 +65,7 @@ def test_store_reconnects_after_a_restart(restartable, monkeypatch):
 
 
 def test_web_app_answers_503_while_down_and_200_after(restartable, monkeypatch):
-    pytest.importorskip("fastapi")
+    import_or_skip("fastapi")
     from fastapi.testclient import TestClient
 
     from wiretrace.web.app import create_app

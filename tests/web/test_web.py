@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
+import tempfile
 
 import pytest
 from conftest import import_or_skip
@@ -422,16 +422,18 @@ def test_ingest_without_a_configured_token_explains_how_to_set_one(web_store):
         assert "WIRETRACE_TOKEN" in c.get("/upload").text
 
 
-def test_ingest_uploads_under_generated_names(client, tmp_path):
+def test_ingest_uploads_under_generated_names(client, tmp_path, monkeypatch):
     text = b"Tide gauge installed at Kelmar harbour\n\nEngineers installed a new tide gauge at the harbour mouth on Tuesday.\n"
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # where the upload folder is made
     r = _upload(client, "../../../../tmp/evil/../x.txt", text)
     assert r.status_code == 200
     report = r.json()
     assert len(report["ingested"]) == 1 and report["failed"] == []
     assert "path" not in client.get(f"/api/articles/{report['ingested'][0]}").json()  # no server path in the API
-    saved = Path(client.app.state.web.store.get_article(report["ingested"][0]).path)
-    assert saved.name == "upload-001.txt" and saved.parent.name.startswith("wiretrace-upload-") and ".." not in saved.parts
-    assert not saved.parent.exists()  # the temporary folder is removed after ingest
+    # stored relative to the upload folder: no server path reaches `articles`, `show` or a manifest
+    assert client.app.state.web.store.get_article(report["ingested"][0]).path == "upload-001.txt"
+    assert list((tmp_path / "tmp").iterdir()) == []  # the temporary folder is removed after ingest
     again = _upload(client, "copy.txt", text).json()
     assert again["unchanged"] == report["ingested"]
 

@@ -198,9 +198,8 @@ def test_upload_names_never_become_paths(client):
     report = r.json()
     assert not report["failed"] and len(report["ingested"]) == len(UPLOAD_NAMES), report
     for number, article_id in enumerate(report["ingested"], start=1):
-        saved = Path(client.app.state.web.store.get_article(article_id).path)
-        assert re.fullmatch(rf"upload-{number:03d}(\.txt)?", saved.name), saved
-        assert saved.parent.name.startswith("wiretrace-upload-") and not saved.parent.exists()
+        saved = client.app.state.web.store.get_article(article_id).path  # relative to the upload folder
+        assert re.fullmatch(rf"upload-{number:03d}(\.txt)?", saved), saved
 
 
 def test_an_absurdly_long_upload_name_is_refused_whole(client):

@@ -270,8 +270,8 @@ def _figure_claims(article: Article, analysis: Analysis, resolve) -> list[Claim]
 def _sentence_attribution(attributions: Sequence[Attribution], span: Span) -> Attribution | None:
     """The attribution a sentence's claims carry: the outermost one with its cue in the sentence.
 
-    In "Putin threatened his officials, RadarOnline.com has learned" both verbs are cues; the one whose
-    cue sits inside no other's content (RadarOnline.com) is who the sentence is attributed to.
+    In "The mayor threatened his staff, Example.com has learned" both verbs are cues; the one whose
+    cue sits inside no other's content (Example.com) is who the sentence is attributed to.
     """
     inside = [a for a in attributions if span[0] <= a.cue[0] < span[1]]
     for attribution in inside:

@@ -1,8 +1,8 @@
 """Attributions: who said, reported or estimated what, read off the dependency parse.
 
 An attribution is a cue ("said", "according to", "per", "citing"), the source(s) behind it and the
-content attributed. Sources run outer to primary: in "iStories cited a source close to the
-administration as saying" the chain is (iStories, a source close to the administration). All spans
+content attributed. Sources run outer to primary: in "Reuters cited a source close to the
+ministry as saying" the chain is (Reuters, a source close to the ministry). All spans
 are character offsets into the text the sentences were cut from.
 """
 
@@ -44,7 +44,7 @@ SPEECH_LEMMAS = frozenset("say tell add write claim state argue insist warn expl
 VERB_PHRASE_CUES = CUE_LEMMAS - frozenset("say tell add write ask".split())
 # Cues that only count with a clause or quote as content (they are common in other senses).
 WEAK_CUES = frozenset("know read continue share find show post hope fear expect think".split())
-# Nouns that stand for the organisation behind them: "a report by iStories" -> iStories.
+# Nouns that stand for the organisation behind them: "a report by Reuters" -> Reuters.
 REPORT_NOUNS = frozenset(
     "report statement story article analysis memo document study poll survey data estimate figure"
     " release letter filing record account investigation review assessment tally count post tweet"
@@ -420,7 +420,7 @@ def _short_name(text: str, base: int, head) -> str:
 
 
 def _keeps_prep(head, child) -> bool:
-    """Prepositions worth keeping: "one of its sources", "a former employee in the FSB"."""
+    """Prepositions worth keeping: "one of its sources", "a former employee in the ministry"."""
     if child.dep_ != "prep" or child.i < head.i:
         return False
     if head.pos_ in ("NUM", "PRON") or head.lower_ in ("one", "some", "many", "most", "none", "all"):

@@ -1,8 +1,8 @@
 """Named entities of one article, each mapped to a canonical name shared by its variants.
 
-"Putin", "Vladimir Putin" and "Russian President Vladimir Putin" all get norm "Vladimir Putin": within
+"Smith", "Jane Smith" and "Finance Minister Jane Smith" all get norm "Jane Smith": within
 one article a surname or a titled name means the fullest plain name seen for that person, and an
-acronym given in parentheses ("Federal Security Service (FSB)") means the name it abbreviates.
+acronym given in parentheses ("World Health Organization (WHO)") means the name it abbreviates.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from wiretrace.claims.lexicon import DEMONYM_WORDS
 from wiretrace.models import Entity
 
 Span = tuple[int, int]
@@ -17,11 +18,12 @@ Span = tuple[int, int]
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP", "FAC": "LOC"}
 TITLES = frozenset(
     "president prime minister deputy secretary general gen col colonel commander chancellor senator sen"
-    " rep representative gov governor mayor mr mrs ms dr king queen prince former russian ukrainian us"
-    " u.s. american british french german chinese spokesman spokeswoman spokesperson director chief"
+    " rep representative gov governor mayor mr mrs ms dr king queen prince former us u.s."
+    " spokesman spokeswoman spokesperson director chief"
     " minister foreign defense defence interior state sergeant lieutenant captain major officer ambassador"
     " judge justice pope vice candidate nominee republican democratic democrat leader speaker".split()
-)
+) | {word.lower() for word in DEMONYM_WORDS}
+"""Words of a role before a name ("Finance Minister Jane Smith", "Kenyan President …"): titles, and every demonym."""
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -69,7 +71,7 @@ def _normalize(name: str, label: str, persons: list[str], acronyms: dict[str, st
 
 
 def _acronyms(text: str) -> dict[str, str]:
-    """`Federal Security Service (FSB)` -> {"FSB": "Federal Security Service"}."""
+    """`World Health Organization (WHO)` -> {"WHO": "World Health Organization"}."""
     found = {}
     for match in re.finditer(r"((?:[A-Z][\w’'-]*\s+(?:of\s+|the\s+|for\s+|and\s+)*){1,8})\(([A-Z]{2,6})\)", text):
         words = [w for w in match.group(1).split() if w[0].isupper()]

@@ -1,9 +1,10 @@
 """Figures: numbers with what they count, how hedged they are and the date they hold for.
 
 Numbers are found with a regular expression (digits are unambiguous, and regexes are fast); what
-they count comes from the parse (`nummod`: "199,460 troops", or "estimates deaths at 15,000"). Counts
-of the same thing are compared across outlets, so the counted noun and event are mapped to a small
-canonical vocabulary: "soldiers killed", "troops lost" and "deaths" are all "troops lost".
+they count comes from the parse (`nummod`: "12,400 workers", or "estimates deaths at 3,000"). Counts
+of the same thing are compared across outlets, so the counted noun is mapped to a broad family
+(`data/counted_nouns.tsv`) and the event to "lost" where it is a loss: "soldiers killed", "residents lost" and
+"deaths" are all "people lost", told apart by their demonym (`data/demonyms.tsv`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from wiretrace.claims.lexicon import COUNTED_NOUN_FAMILY, DEMONYM_WORDS, DEMONYMS
 from wiretrace.claims.numbers import NUMBER, is_year, number_value
 from wiretrace.ingest.dates import MONTH_NAME
 
@@ -23,14 +25,13 @@ _QUALIFIER = re.compile(
     re.IGNORECASE,
 )
 _AS_OF = re.compile(r"\b(?:as of|as at)\s+((?:[\w,]+\s?){1,4})", re.IGNORECASE)
-_CANONICAL_NOUN = {
-    **dict.fromkeys((
-        "soldier troop serviceman servicemen personnel fighter death casualty casualtie"
-    ).split(), "troops"),
-}
 _LOSS_WORDS = frozenset(["kill", "lose", "die", "death", "casualty", "dead"])
-_DEMONYMS = {"Russia": "Russian", "Ukraine": "Ukrainian", "Moscow": "Russian", "Kyiv": "Ukrainian",
-             "America": "American", "Britain": "British", "China": "Chinese", "Israel": "Israeli"}
+
+
+_CANONICAL_NOUN = COUNTED_NOUN_FAMILY
+_DEMONYMS = DEMONYMS
+"""Country name -> demonym ("Kenya" -> "Kenyan"), for a figure whose counting verb has the country as subject."""
+_DEMONYM_WORDS = DEMONYM_WORDS
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,14 @@ _GENERIC = frozenset(["number", "total", "figure", "tally", "count", "sum"])
 
 
 def _anchor(noun):
-    """`a total of 199,460 troops`: the noun that carries the verb is "total"."""
+    """`a total of 12,400 workers`: the noun that carries the verb is "total"."""
     while noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in _GENERIC:
         noun = noun.head.head
     return noun
 
 
 def _counted_noun(token):
-    """`199,460 troops` -> troops; `estimates deaths at 15,000` -> deaths."""
+    """`12,400 workers` -> workers; `estimates deaths at 3,000` -> deaths."""
     while token.dep_ in ("compound", "quantmod") and token.head.i != token.i:
         token = token.head
     if token.dep_ == "nummod" and token.head.lemma_.lower() in _GENERIC and token.head.dep_ == "pobj":
@@ -146,9 +147,9 @@ def _event(noun) -> str | None:
 
 
 def _demonym(noun) -> str | None:
-    """Whose: an adjective on the noun ("Russian soldiers") or the verb's subject ("Russia has lost")."""
+    """Whose: an adjective on the noun ("Kenyan workers") or the verb's subject ("Kenya has lost")."""
     for child in noun.children:
-        if child.ent_type_ == "NORP" or child.text in _DEMONYMS.values():
+        if child.ent_type_ == "NORP" or child.text in _DEMONYM_WORDS:
             return child.text
     head = noun.head
     if noun.dep_ == "dobj":
@@ -169,7 +170,7 @@ def _as_of(chunk: str, published: str | None) -> str | None:
     base = datetime.fromisoformat(published[:10])
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}
     words = expression.split()
-    for n in range(len(words), 0, -1):  # "Monday, Russia has" -> try "Monday, Russia", then "Monday"
+    for n in range(len(words), 0, -1):  # "Monday, Kenya has" -> try "Monday, Kenya", then "Monday"
         parsed = dateparser.parse(" ".join(words[:n]).strip(","), settings=settings, languages=["en"])
         if parsed is not None:
             return parsed.date().isoformat()
@@ -179,7 +180,7 @@ def _as_of(chunk: str, published: str | None) -> str | None:
 def link_rounded(figures: list[tuple[str, Figure]]) -> dict[str, str]:
     """Map the id of each rounded or hedged figure to the id of the exact figure it restates.
 
-    "over 199,400 troops" restates "199,460 troops" when both count the same thing and differ by under 2%.
+    "over 12,400 workers" restates "12,430 workers" when both count the same thing and differ by under 2%.
     """
     links: dict[str, str] = {}
     for fid, fig in figures:
@@ -193,7 +194,7 @@ def link_rounded(figures: list[tuple[str, Figure]]) -> dict[str, str]:
 
 
 def _roundness(value: float) -> int:
-    """Trailing zeros of an integer value: 199,400 -> 2, 199,460 -> 1."""
+    """Trailing zeros of an integer value: 12,400 -> 2, 12,430 -> 1."""
     number, zeros = int(value), 0
     while number and number % 10 == 0:
         number //= 10

@@ -26,7 +26,7 @@ def find_hedges(text: str) -> list[str]:
     """Hedge words and phrases in a claim, lower-cased, in order, each once; "conditional" for if-clauses.
 
     Example:
-        >>> find_hedges("Putin reportedly banned resignations, which would likely backfire")
+        >>> find_hedges("The mayor reportedly banned protests, which would likely backfire")
         ['reportedly', 'would', 'likely']
     """
     found: list[tuple[int, str]] = [(m.start(), m.group(1).lower()) for m in _PHRASE.finditer(text)]

@@ -90,7 +90,7 @@ def speaker_conflict(a: Mention, b: Mention) -> str | None:
 
 
 def _aliases(a: set[str], b: set[str]) -> bool:
-    """An acronym on one side that spells a name on the other (FSB ~ Federal Security Service)."""
+    """An acronym on one side that spells a name on the other (WHO ~ World Health Organization)."""
     for x, y in ((a, b), (b, a)):
         initials = "".join(sorted(w[0] for w in y))
         if any(len(w) >= 2 and sorted(w) == sorted(initials[: len(w)]) for w in x):

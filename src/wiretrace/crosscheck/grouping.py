@@ -89,7 +89,7 @@ def representative(indices: list[int], mentions: list[Mention], vectors: np.ndar
 def group_figures(figures: list[Mention], embedder: Any, options: AlignOptions | None = None) -> list[list[Mention]]:
     """Figures of the same quantity together; the exact, best-sourced, earliest one first.
 
-    Figures are grouped by what they count, not by their own words ("a total of 199,460" says nothing
+    Figures are grouped by what they count, not by their own words ("a total of 12,430" says nothing
     about what it counts): the same unit, and either related subjects ("residents" ⊂ "residents
     evacuated") or sentences that say the same thing.
     """

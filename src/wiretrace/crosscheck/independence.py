@@ -1,7 +1,7 @@
 """Independence: which sources a claim really rests on, and the status that follows.
 
 Copies of one report count once (their copy group is the mention's `source`), and mentions whose
-attribution chains end in the same named primary source ("iStories") count once too.
+attribution chains end in the same named primary source ("Reuters") count once too.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from wiretrace.claims.lexicon import DEMONYM_WORDS
 from wiretrace.crosscheck.mentions import Mention
 from wiretrace.models import Claim
 
@@ -27,7 +28,7 @@ _DESCRIPTOR = re.compile(
     r"^.*?\b(?:outlet|publication|newspaper|agency|site|website|channel|broadcaster|magazine|tabloid|daily)\s+"
     r"(?=[A-Za-z]*[A-Z])",
 )
-_SPEAKER_SKIP = frozenset({"The", "A", "An", "One", "Another", "Former", "Senior", "Russian", "American", "British"})
+_SPEAKER_SKIP = frozenset({"The", "A", "An", "One", "Another", "Former", "Senior"}) | DEMONYM_WORDS
 
 
 def speaker_key(speaker: str | None) -> set[str]:
@@ -52,9 +53,9 @@ def normal_name(name: str) -> str:
 
 
 def primary_of(claim: Claim, outlet: str | None = None) -> str | None:
-    """The innermost named source of a mention's attribution chain ("iStories"), if it names one.
+    """The innermost named source of a mention's attribution chain ("Reuters"), if it names one.
 
-    Anonymous links ("a source close to the administration", "a former FSB officer") are skipped: they
+    Anonymous links ("a source close to the administration", "a former police officer") are skipped: they
     cannot be traced, so the named outlet or body that relayed them is the primary source on record.
     """
     chain = list(claim.attribution)

@@ -54,6 +54,8 @@ class IngestOptions:
             in the calling process and the order of results does not depend on it.
         stated: metadata the user stated (a manifest, --outlet, --published); it wins over what is
             read from the file, but never changes the clean text or the id.
+        root: a folder the stored `path` of files under it is relative to (the web upload's temporary
+            folder, so that no server path is stored or shown); None: paths are stored as given.
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
@@ -62,6 +64,7 @@ class IngestOptions:
     min_words: int = 5
     workers: int = 1
     stated: Stated = field(default_factory=Stated)
+    root: str | None = None
 
 
 def article_id(text: str) -> str:
@@ -134,9 +137,15 @@ def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Art
         author=author.strip() if author else None,
         language=language or guess_language(text),
         words=words,
-        path=raw.source,
+        path=_relative(raw.source, options.root),
         format=raw.format,
     )
+
+
+def _relative(source: str, root: str | None) -> str:
+    """`source` relative to `root` when it lies under it ("upload-001.txt", "feed.jsonl#3"), else as given."""
+    prefix = root.rstrip("/") + "/" if root else None
+    return source[len(prefix):] if prefix and source.startswith(prefix) else source
 
 
 def read_articles(

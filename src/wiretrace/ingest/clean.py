@@ -48,9 +48,9 @@ _CREDIT = re.compile(
          |ap\ photo(/[\w .\-]+)?|tass|xinhua|sputnik|anadolu(\ agency)?|bloomberg|pool)\)?\.?$""",
     re.I | re.X,
 )
-# A credit line that names the photographer: "Photo: Lars Ottesen/MPA", "Picture by J. Smith".
+# A credit line that names the photographer: "Photo: Jane Doe/AP", "Picture by J. Smith".
 _PHOTO_CREDIT = re.compile(r"^\(?(photo(graph)?|picture|image|credit)s?(\ by|:)\s*[^.!?]{1,80}\)?$", re.I)
-# A caption that ends with its own credit: "... in Moscow. NATALIA KOLESNIKOVA/AFP via Getty Images".
+# A caption that ends with its own credit: "... in Paris. JANE DOE/AFP via Getty Images".
 _INLINE_CREDIT = re.compile(
     r"(\b[A-Z][A-Z .\-']+/)?(AFP|AP|Reuters|EPA|Getty Images|[A-Z][\w .\-]+ via Getty Images|Shutterstock)\)?\s*$"
 )
@@ -260,7 +260,7 @@ def is_caption_title(title: str, body: str) -> bool:
 
     A caption is followed by its credit line ("Reuters", "NAME/AFP via Getty Images") or carries one.
     A bare agency name under a headline is a byline instead when the body opens with that agency's
-    dateline ("MOSCOW (Reuters) -"), so that case keeps its title.
+    dateline ("NAIROBI (Reuters) -"), so that case keeps its title.
     """
     line = _strip_markup(title.strip()).strip()
     if not line:

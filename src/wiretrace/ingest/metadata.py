@@ -15,7 +15,7 @@ _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]
 _SELF_MENTION = re.compile(
     r"\b([A-Z][A-Za-z0-9]+(?:\.com|\.co\.uk|\.net|\.org|\.ru|\.news))\s+(?:has|have)\s+(?:learned|confirmed|obtained)"
 )
-# A wire dateline: "CARROWBY, Lisseran (MPA) — ..." or "MOSCOW (Reuters) - ...".
+# A wire dateline: "LAGOS, Nigeria (AP) — ..." or "NAIROBI (Reuters) - ...".
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+,?(?: [A-Z][\w .'\-]{0,40})? \(([A-Z][A-Za-z]{1,11})\) ?[—–\-]")
 _ENGLISH = frozenset(
     ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "at", "it", "from",
@@ -59,13 +59,13 @@ def outlet_from_url(url: str | None) -> str | None:
 
 
 def self_mention(text: str) -> str | None:
-    """An outlet that names itself in its text ("RadarOnline.com has learned")."""
+    """An outlet that names itself in its text ("Example.com has learned")."""
     match = _SELF_MENTION.search(text[:5000])
     return match.group(1) if match else None
 
 
 def wire_agency(text: str) -> str | None:
-    """The agency of a wire dateline opening the text ("CARROWBY, Lisseran (MPA) — ..." gives "MPA")."""
+    """The agency of a wire dateline opening the text ("LAGOS, Nigeria (AP) — ..." gives "AP")."""
     match = _WIRE_DATELINE.match(text[:300])
     return match.group(1) if match else None
 

@@ -127,7 +127,7 @@ class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (int8 ONNX): mean-pooled, L2-normalized 384-d vectors.
 
     Example:
-        >>> MiniLMEmbedder().embed(["Putin bans officials from resigning"]).shape
+        >>> MiniLMEmbedder().embed(["The council approves the harbour budget"]).shape
         (1, 384)
     """
 

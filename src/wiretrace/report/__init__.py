@@ -1,6 +1,7 @@
 """Reports: a story dossier rendered as JSON (the contract), Markdown, or one self-contained HTML file.
 
-Article text is untrusted: every piece of it is escaped in HTML and made inert in Markdown.
+Article text is untrusted: every piece of it is escaped in HTML and made inert in Markdown, and its bidi
+control characters are shown (`report.visible`), so a title cannot reorder itself.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from wiretrace.crosscheck.dossier import Dossier
 from wiretrace.errors import UsageError
 from wiretrace.report.matrix import claim_matrix
+from wiretrace.report.visible import show_bidi
 
 FORMATS = ("json", "md", "html")
 
@@ -31,7 +33,7 @@ def render(dossier: Dossier, fmt: str) -> str:
 
 def _md(text: Any) -> str:
     """Markdown-inert text: no HTML, links or emphasis can come from an article."""
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(str(text).split()))
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(show_bidi(str(text)).split()))
 
 
 def to_markdown(d: dict[str, Any]) -> str:
@@ -67,7 +69,7 @@ def to_markdown(d: dict[str, Any]) -> str:
     lines += ["", "## Timeline", ""]
     for entry in d["timeline"]:
         lines.append(f"- {entry['date']}: {_md(entry['text'])}")
-    return "\n".join(lines) + "\n"
+    return show_bidi("\n".join(lines) + "\n")  # also the few values not passed through _md (dates, as-of)
 
 
 _CSS = """body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -79,7 +81,7 @@ td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;font-size:.9em}.a
 
 
 def _e(text: Any) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    return html.escape("" if text is None else show_bidi(str(text)), quote=True)
 
 
 def to_html(d: dict[str, Any]) -> str:

@@ -182,13 +182,13 @@ class WebState:
         with self.lock:
             return wiretrace.problems(self.store)
 
-    def ingest(self, paths: list[str], stated: Any = None) -> IngestReport:
-        """`pipeline.ingest` under the store lock; cached checker state and dossiers are dropped after."""
+    def ingest(self, paths: list[str], stated: Any = None, root: str | None = None) -> IngestReport:
+        """`pipeline.ingest` under the store lock (paths stored relative to `root`); caches dropped after."""
         from dataclasses import replace
 
         base = IngestOptions()
         options = replace(base, read=replace(base.read, max_bytes=self.options.max_upload_bytes),
-                          stated=stated or wiretrace.Stated())
+                          stated=stated or wiretrace.Stated(), root=root)
         with self.lock:
             try:
                 return wiretrace.ingest(self.store, paths, options)
@@ -214,7 +214,7 @@ class WebState:
                 (folder / "manifest").mkdir()
                 saved = save_uploads([manifest], folder / "manifest")
                 stated = wiretrace.stated_metadata(next(iter(saved)), names={name: path for path, name in names.items()})
-            report = self.ingest(list(names), stated).to_dict()
+            report = self.ingest(list(names), stated, root=str(folder)).to_dict()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         report["warnings"] = [public_message(w.replace(str(folder / "manifest" / ""), ""), self.store.url,

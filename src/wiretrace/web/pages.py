@@ -1,7 +1,7 @@
 """The server-rendered pages: stories, a story's dossier, articles, one article, check, upload.
 
 Each page reads through `WebState` (the same library calls as the CLI) and renders a Jinja2 template
-with autoescape on; every value shown passes `security.show_bidi`, so stored text cannot reorder a page.
+with autoescape on; every value shown passes `report.visible.show_bidi`, so stored text cannot reorder a page.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from wiretrace import __version__
+from wiretrace.report.visible import show_bidi
 from wiretrace.web import present
 from wiretrace.web.api import Offset
-from wiretrace.web.security import encodable, leading_form_field, show_bidi
+from wiretrace.web.security import encodable, leading_form_field
 
 if TYPE_CHECKING:
     from wiretrace.web.app import WebState

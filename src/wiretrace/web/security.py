@@ -10,7 +10,6 @@ import hmac
 import ipaddress
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,8 +31,6 @@ SECURITY_HEADERS = [
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 TOKEN_FIELD_LIMIT = 64 * 1024
 """Most bytes of an upload form read to find its leading token field (a token is far shorter)."""
-BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-_BIDI_VISIBLE = {ord(ch): f"[U+{ord(ch):04X}]" for ch in BIDI_CONTROLS}
 
 
 class Unauthorized(WiretraceError):
@@ -244,13 +241,6 @@ def public_message(message: str, store_url: str, folders: Iterable[str] = ()) ->
         if location:
             message = message.replace(location, "the store" if location in (store_url, redact_url(store_url)) else "")
     return message
-
-
-def show_bidi(value: Any) -> Any:
-    """Text with bidirectional control characters made visible ("[U+202E]"), so a title cannot reorder itself."""
-    if isinstance(value, str) and any(ch in value for ch in BIDI_CONTROLS):
-        return type(value)(str(value).translate(_BIDI_VISIBLE))  # Markup stays Markup: the markers are plain text
-    return value
 
 
 def encodable(value: str | None, field: str) -> str | None:
