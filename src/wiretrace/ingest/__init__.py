@@ -19,7 +19,7 @@ from typing import BinaryIO
 from wiretrace import errors
 from wiretrace.engines.local import process_context
 from wiretrace.errors import InputError, NoArticle
-from wiretrace.ingest.clean import clean_text, is_caption_title, lead_title, split_scraped_text
+from wiretrace.ingest.clean import CleanOptions, clean_text, is_caption_title, lead_title, split_scraped_text
 from wiretrace.ingest.html import HtmlOptions, extract_page, fragment_text, is_fragment
 from wiretrace.ingest.manifest import Stated, StatedMetadata
 from wiretrace.ingest.metadata import (
@@ -48,6 +48,7 @@ class IngestOptions:
     Attributes:
         read: size and record limits for readers.
         extract: HTML main-content extraction settings.
+        clean: which families of boilerplate lines cleaning drops.
         batch_size: articles per store transaction.
         min_words: fewer clean words than this and a document is not an article.
         workers: processes that clean and extract documents (1: in this process). Store writes stay
@@ -60,6 +61,7 @@ class IngestOptions:
 
     read: ReadOptions = field(default_factory=ReadOptions)
     extract: HtmlOptions = field(default_factory=HtmlOptions)
+    clean: CleanOptions = field(default_factory=CleanOptions)
     batch_size: int = 64
     min_words: int = 5
     workers: int = 1
@@ -119,7 +121,7 @@ def build_article(raw: RawDocument, options: IngestOptions | None = None) -> Art
     lines = body.count("\n")
     if lines > MAX_LINES:  # cleaning costs per line; a news article has hundreds, not millions
         raise NoArticle(raw.source, f"{lines:,} lines of text is not an article (the limit is {MAX_LINES:,})")
-    text = clean_text(body, title)
+    text = clean_text(body, title, options.clean)
     words = count_words(text)
     if words < options.min_words:
         raise NoArticle(raw.source, f"no article text after cleaning ({words} words)")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wiretrace.errors import NoArticle
+from wiretrace.ingest.dek import DEK_COVERED, dek_candidate, keep_dek
 
 _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "br", "tr")
 # Meta tag names (property, name or itemprop; lowercase) for each field, best first.
@@ -57,10 +58,16 @@ class HtmlOptions:
     Attributes:
         fast: skip trafilatura's fallback extractors (default: on; same F1 on fundus, 1.6x faster).
         favor_precision: prefer dropping doubtful blocks over keeping boilerplate.
+        dek: put back the standfirst (the summary under the headline), which trafilatura leaves out as
+            page furniture; see `ingest/dek.py`. Chosen with `eval/extraction.py --loo`.
+        dek_covered: share of the standfirst's word trigrams the body must hold for it to count as
+            already there (the lead paragraph printed twice); chosen with `--loo` from 0.8 and 0.95.
     """
 
     fast: bool = True
     favor_precision: bool = False
+    dek: bool = True
+    dek_covered: float = DEK_COVERED
 
 
 def is_fragment(html: str) -> bool:
@@ -110,6 +117,7 @@ def extract_page(
             raise NoArticle(label, f"HTML page has {elements:,} elements, over the limit of {MAX_ELEMENTS:,} "
                             "for article extraction")
         meta = page_metadata(tree, url)
+        dek = dek_candidate(tree) if options.dek else None
         doc = bare_extraction(
             tree, url=url, with_metadata=False, include_comments=False, include_tables=False,
             fast=options.fast, favor_precision=options.favor_precision, deduplicate=False,
@@ -118,7 +126,8 @@ def extract_page(
         raise NoArticle(label, f"HTML could not be parsed ({type(exc).__name__})") from exc
     if doc is None or not (doc.text or "").strip():
         raise NoArticle(label, "HTML page has no article text")
-    return ExtractedPage(text=doc.text, **meta)
+    dek = keep_dek(dek, doc.text, options.dek_covered)
+    return ExtractedPage(text=f"{dek}\n\n{doc.text}" if dek else doc.text, **meta)
 
 
 def page_metadata(tree: Any, url: str | None = None) -> dict[str, str | None]:
