@@ -1,6 +1,6 @@
 """Throughput of claim extraction in articles per second.
 
-Usage: python bench/claims.py DIR [--limit N] [--n-process 2]
+Usage: python bench/claims.py DIR [--limit N] [--n-process N]
 
 Reads every `*.txt` under DIR (e.g. ../shared/corpus/polnear) and runs the full extraction (sentences,
 spaCy parse, attributions, quotes, figures, hedges, entities) as `extract_store` does, without a store.
@@ -22,7 +22,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", type=Path)
     parser.add_argument("--limit", type=int)
-    parser.add_argument("--n-process", type=int, default=1)
+    parser.add_argument("--n-process", type=int, default=0, help="spaCy processes (0: ExtractOptions default)")
     args = parser.parse_args()
     paths = sorted(args.dir.rglob("*.txt"))[: args.limit]
     articles = [Article(id=str(i), text=p.read_text(encoding="utf-8")) for i, p in enumerate(paths)]

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wiretrace.claims.nlp import lemma
+
 Span = tuple[int, int]
 
 # Lemmas of verbs that introduce reported speech, thought or findings.
@@ -62,6 +64,7 @@ STANCE_NOUNS = frozenset(
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _DROP_IN_SHORT = frozenset(["relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis", "prep"])
 _EDGE_PUNCT = " ,;:-–—"
+_CLOSING_QUOTES = ("”", '"', "’", "''")
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,9 @@ def _attribution_at(text: str, base: int, token) -> Attribution | None:
         if objects and _is_source_noun(objects[0]):
             return _adverbial(text, base, token, _tok_span(base, token), objects[0])
         return None
-    if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in CUE_LEMMAS or _takes_that_clause(token)):
+    if token.pos_ in ("VERB", "AUX") and (lemma(token).lower() in CUE_LEMMAS or _takes_that_clause(token)):
         return _verbal(text, base, token)
-    if token.pos_ == "NOUN" and token.lemma_.lower() in STANCE_NOUNS:
+    if token.pos_ == "NOUN" and lemma(token).lower() in STANCE_NOUNS:
         return _nominal(text, base, token)
     return None
 
@@ -199,7 +202,7 @@ def _verbal(text: str, base: int, verb) -> Attribution | None:
     subject = _subject(verb)
     if subject is None and verb.dep_ in ("advcl", "conj", "xcomp") and (verb.tag_ == "VBG" or _infinitive(verb)):
         subject = next((c for c in verb.head.children if c.dep_ in SUBJECT_DEPS), None)
-        if verb.lemma_ == "cite":
+        if lemma(verb) == "cite":
             subject = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if subject is None and verb.dep_ == "conj":
         subject = _subject(verb.head)
@@ -218,7 +221,7 @@ def _verbal(text: str, base: int, verb) -> Attribution | None:
     sources = [_source(text, base, subject)]
     sources += _cited(text, base, verb)
     content = _content(text, base, verb)
-    if not content and verb.lemma_.lower() in WEAK_CUES and not _follows_quote(subject):
+    if not content and lemma(verb).lower() in WEAK_CUES and not _follows_quote(subject):
         return None
     if not content:
         content = _predicate(text, base, verb, subject)
@@ -272,7 +275,7 @@ def _subject(verb):
     Parsers read `"...," added another insider` and `"...," a member of the unit was quoted as saying`
     with the speaker as an object; after a closing quote that object is the speaker.
     """
-    deps = SUBJECT_DEPS if verb.lemma_ in ("quote", "cite") else ("nsubj",)
+    deps = SUBJECT_DEPS if lemma(verb) in ("quote", "cite") else ("nsubj",)
     subject = next((c for c in verb.children if c.dep_ in deps), None)
     after_quote = [t.i for t in verb.doc[: verb.i] if t.text in _CLOSING_QUOTES]
     # `"Thanks, Clarkston," said the host`: a subject before the closing quote is the quote itself.
@@ -288,25 +291,21 @@ def _subject(verb):
     return subject
 
 
-_CLOSING_QUOTES = ("”", '"', "’", "''")
-
-
 def _follows_quote(subject) -> bool:
     """`"...," the documents read`: the speaker comes right after a closing quote and a comma."""
-    start = subject.left_edge.i
-    doc = subject.doc
+    start, doc = subject.left_edge.i, subject.doc
     return start >= 2 and doc[start - 1].text in ("”", '"') and doc[start - 2].text == ","
 
 
 def _cited(text: str, base: int, verb) -> list[Source]:
     """Deeper sources: `cited/quoted Y as saying`, `said, citing Y`."""
     chain: list[Source] = []
-    if verb.lemma_ in ("cite", "quote") and any(c.lower_ == "as" for c in verb.children):
+    if lemma(verb) in ("cite", "quote") and any(c.lower_ == "as" for c in verb.children):
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if obj is not None:
             chain.append(_source(text, base, obj))
     for child in verb.children:
-        if child.lemma_ == "cite" and child.tag_ == "VBG":
+        if lemma(child) == "cite" and child.tag_ == "VBG":
             obj = next((c for c in child.children if c.dep_ == "dobj"), None)
             if obj is not None:
                 chain.append(_source(text, base, obj))
@@ -316,15 +315,15 @@ def _cited(text: str, base: int, verb) -> list[Source]:
 def _content(text: str, base: int, verb) -> tuple[Span, ...]:
     """What the cue attributes: its clausal complement, or the clause it is tacked onto."""
     for child in verb.children:
-        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and verb.lemma_ in ("urge", "want")):
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and lemma(verb) in ("urge", "want")):
             return _trimmed(text, base, child.left_edge.i, child.right_edge.i, verb.doc)
-    if verb.lemma_ in VERB_PHRASE_CUES and any(c.dep_ in ("dobj", "xcomp", "oprd") for c in verb.children):
+    if lemma(verb) in VERB_PHRASE_CUES and any(c.dep_ in ("dobj", "xcomp", "oprd") for c in verb.children):
         return _trimmed(text, base, verb.i + 1, verb.right_edge.i, verb.doc)
-    if verb.lemma_ in SPEECH_LEMMAS:
+    if lemma(verb) in SPEECH_LEMMAS:
         # The small parser often files what follows "said" as xcomp, advcl or a stray child ("he said
         # legalizing it could..."): after a verb of saying, the rest of its subtree is what was said.
         after = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("punct", "cc", "conj", "dobj", "dative")]
-        if after and verb.lemma_ != "tell" or any(c.dep_ in ("xcomp", "advcl") for c in after):
+        if after and lemma(verb) != "tell" or any(c.dep_ in ("xcomp", "advcl") for c in after):
             first = min(c.left_edge.i for c in after)
             last = max(c.right_edge.i for c in after)
             span = _trimmed(text, base, first, last, verb.doc)
@@ -387,7 +386,7 @@ def _source(text: str, base: int, head) -> Source:
     """The source noun phrase as written, and its short name (report nouns give way to their author)."""
     start, end = _trimmed_span(text, base + head.left_edge.idx, base + head.right_edge.idx + len(head.right_edge))
     name_head = head
-    if head.lemma_.lower() in REPORT_NOUNS:
+    if lemma(head).lower() in REPORT_NOUNS:
         by = _author_of(head)
         if by is not None:
             name_head = by
@@ -397,7 +396,7 @@ def _source(text: str, base: int, head) -> Source:
 def _author_of(noun):
     """`a report published by X`, `estimates from X`, `a poll of X` -> X."""
     for token in noun.subtree:
-        if token.dep_ in ("pobj", "pobj") and token.head.lower_ in ("by", "from") and token.head.head.i >= noun.i:
+        if token.dep_ == "pobj" and token.head.lower_ in ("by", "from") and token.head.head.i >= noun.i:
             return token
         if token.dep_ == "agent":
             obj = next((c for c in token.children if c.dep_ == "pobj"), None)
@@ -432,7 +431,7 @@ def _keeps_prep(head, child) -> bool:
 
 def _is_source_noun(token) -> bool:
     """Whether the object of "per" names a source rather than a rate ("per day")."""
-    if token.lemma_.lower() in REPORT_NOUNS:
+    if lemma(token).lower() in REPORT_NOUNS:
         return True
     return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wiretrace.claims.lexicon import COUNTED_NOUN_FAMILY, DEMONYM_WORDS, DEMONYMS
+from wiretrace.claims.nlp import lemma
 from wiretrace.claims.numbers import NUMBER, is_year, number_value
 from wiretrace.ingest.dates import MONTH_NAME
 
@@ -95,11 +96,11 @@ def _what_is_counted(token, match: re.Match[str]) -> tuple[str | None, str | Non
     noun = _counted_noun(token)
     if noun is None:
         return None, None
-    lemma = noun.lemma_.lower()
-    unit = _CANONICAL_NOUN.get(lemma, _CANONICAL_NOUN.get(lemma.rstrip("s"), noun.text.lower()))
+    base = lemma(noun).lower()
+    unit = _CANONICAL_NOUN.get(base, _CANONICAL_NOUN.get(base.rstrip("s"), noun.text.lower()))
     anchor = _anchor(noun)
     event = _event(anchor)
-    loss = event in _LOSS_WORDS or lemma.rstrip("s") in _LOSS_WORDS
+    loss = event in _LOSS_WORDS or base.rstrip("s") in _LOSS_WORDS
     words = [_demonym(noun) or _demonym(anchor), unit, "lost" if loss else event]
     return unit, " ".join(w for w in words if w)
 
@@ -109,7 +110,7 @@ _GENERIC = frozenset(["number", "total", "figure", "tally", "count", "sum"])
 
 def _anchor(noun):
     """`a total of 12,400 workers`: the noun that carries the verb is "total"."""
-    while noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in _GENERIC:
+    while noun.dep_ == "pobj" and noun.head.lower_ == "of" and lemma(noun.head.head).lower() in _GENERIC:
         noun = noun.head.head
     return noun
 
@@ -118,7 +119,7 @@ def _counted_noun(token):
     """`12,400 workers` -> workers; `estimates deaths at 3,000` -> deaths."""
     while token.dep_ in ("compound", "quantmod") and token.head.i != token.i:
         token = token.head
-    if token.dep_ == "nummod" and token.head.lemma_.lower() in _GENERIC and token.head.dep_ == "pobj":
+    if token.dep_ == "nummod" and lemma(token.head).lower() in _GENERIC and token.head.dep_ == "pobj":
         token = token.head
     elif token.dep_ == "nummod" and token.head.pos_ in ("NOUN", "PROPN"):
         return token.head
@@ -142,7 +143,7 @@ def _event(noun) -> str | None:
     """The verb the counted noun is subject or object of, as a lemma."""
     head = noun.head
     if noun.dep_ in ("nsubj", "nsubjpass", "dobj") and head.pos_ in ("VERB", "AUX"):
-        return head.lemma_.lower()
+        return lemma(head).lower()
     return None
 
 

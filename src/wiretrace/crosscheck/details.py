@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wiretrace.claims.hedges import find_hedges
-from wiretrace.claims.nlp import parse
+from wiretrace.claims.nlp import lemma, parse
 from wiretrace.crosscheck import lexicon
 from wiretrace.crosscheck.checks import find_numbers, numbers_compatible
 
@@ -129,10 +129,10 @@ def read(texts: Sequence[str]) -> list[Parsed]:
 
 
 def _parsed(text: str, doc) -> Parsed:  # noqa: ANN001 - a spacy Doc
-    tokens = tuple(Token(t.text, t.lower_, t.lemma_.lower(), t.pos_, t.idx, t.idx + len(t.text), _is_negated(t),
+    tokens = tuple(Token(t.text, t.lower_, lemma(t).lower(), t.pos_, t.idx, t.idx + len(t.text), _is_negated(t),
                          t.dep_ in _MODIFIER_DEPS or t.pos_ in ("ADJ", "ADV")) for t in doc)
     entities = tuple((e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
-    speakers = tuple(_speaker(t) for t in doc if t.lemma_ in SPEECH_LEMMAS and t.pos_ == "VERB")
+    speakers = tuple(_speaker(t) for t in doc if lemma(t) in SPEECH_LEMMAS and t.pos_ == "VERB")
     words = frozenset(w for t in tokens for w in (t.lower, t.lemma))
     return Parsed(text, tokens, entities, tuple(s for s in speakers if s), words)
 
@@ -152,7 +152,7 @@ def _is_negated(token) -> bool:  # noqa: ANN001
         return True
     if token.dep_ == "pobj" and head.lower_ == "without":
         return True
-    return token.dep_ == "xcomp" and head.lemma_ in ("fail", "refuse")
+    return token.dep_ == "xcomp" and lemma(head) in ("fail", "refuse")
 
 
 def _speaker(verb) -> Span | None:  # noqa: ANN001
