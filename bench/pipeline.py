@@ -151,8 +151,9 @@ def _max_rss_mib() -> float:
 def measure(root: Path, workers: int, profile: str | None) -> dict:
     """Ingest root's files into a fresh store and cluster them, timing each stage (run in a child)."""
     from wiretrace.ingest import IngestOptions, ingest_paths
+    from wiretrace.pipeline import cluster_store
     from wiretrace.store import open_store
-    from wiretrace.stories import cluster
+    from wiretrace.stories import cluster, embed
 
     stages: dict[str, float] = {}
 
@@ -165,7 +166,7 @@ def measure(root: Path, workers: int, profile: str | None) -> dict:
                 stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
         return wrapper
 
-    cluster.embed_articles = timed("embed", cluster.embed_articles)
+    embed.embed_articles = timed("embed", embed.embed_articles)
     cluster.update_copies = timed("copies", cluster.update_copies)
     cluster.cluster_articles = timed("events+stories", cluster.cluster_articles)
     db = root / "bench.db"
@@ -180,7 +181,7 @@ def measure(root: Path, workers: int, profile: str | None) -> dict:
     loaded = time.perf_counter()
     embedder = cluster.lead_embedder()
     stages["model load"] = time.perf_counter() - loaded
-    grouping = cluster.cluster_store(store, embedder=embedder)
+    grouping = cluster_store(store, embedder=embedder)
     total = time.perf_counter() - started
     if profiler:
         profiler.disable()

@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace.models import Article
+from wiretrace.pipeline import cluster_store
 from wiretrace.store import open_store
-from wiretrace.stories.cluster import cluster_store
 
 COMMON = ("the a of to and in said on for that with was is by at from as it his her have has will "
           "officials government week report people year new after told percent state city").split()

@@ -93,7 +93,7 @@ def leave_one_outlet_out(pages: list[Page], baseline: Callable[[str, str | None]
         for i in held:
             _, html, truth = pages[i]
             gold = "\n".join(truth["body"])
-            for name, run in (("wiretrace", lambda h, u: _ingest(h, u, options)), ("trafilatura", baseline)):
+            for name, run in (("wiretrace", lambda h, u, o=options: _ingest(h, u, o)), ("trafilatura", baseline)):
                 started = time.perf_counter()
                 text = run(html, truth.get("url"))
                 seconds[name] += time.perf_counter() - started

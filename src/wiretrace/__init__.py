@@ -120,7 +120,7 @@ def copies(store: Store) -> list[dict[str, Any]]:
 def cluster(store: Store, settings: Settings | None = None, device: str | None = None) -> Grouping:
     """Redo copy detection and event/story clustering over every stored article, from scratch."""
     from wiretrace.ml import lead_embedder
-    from wiretrace.stories.cluster import cluster_store
+    from wiretrace.pipeline import cluster_store
 
     settings = settings or Settings()
     return cluster_store(store, settings.cluster, embedder=lead_embedder(device or settings.device),

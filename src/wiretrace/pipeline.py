@@ -18,6 +18,8 @@ from wiretrace.store import Store
 if TYPE_CHECKING:
     from wiretrace.engines.ray import RayOptions
     from wiretrace.settings import Settings
+    from wiretrace.stories.cluster import ClusterOptions, Grouping
+    from wiretrace.stories.dedupe import DedupeOptions
 
 
 def ingest(
@@ -110,19 +112,46 @@ def update_store(store: Store, device: str | None = None, embedder: Embedder | N
     The lead embeddings come from `embedder`, or the default model on `device` ("cpu", "cuda", "auto";
     default `settings.device`). Each stage runs with its part of `settings`.
     """
-    settings = settings or _default_settings()
     from wiretrace.claims import extract_store
     from wiretrace.ml import lead_embedder
-    from wiretrace.stories.cluster import cluster_store
     from wiretrace.verify import index_sentences
 
-    # Stages: near-duplicates -> lead embeddings -> events and stories, for articles not yet in an event.
+    settings = settings or _default_settings()
+    # Stages 2-4: lead embeddings -> copies -> events and stories, for articles not yet in an event.
     cluster_store(store, settings.cluster, embedder=embedder or lead_embedder(device or settings.device),
                   dedupe=settings.dedupe)
 
-    # Stage: sentence full-text index, the retrieval side of `check`.
+    # Stage 5: sentence full-text index, the retrieval side of `check`.
     index_sentences(store)
 
-    # Stage: claims (statements, quotes with speakers, figures) and entities, for articles not yet
+    # Stage 6: claims (statements, quotes with speakers, figures) and entities, for articles not yet
     # extracted by the current extractor version.
     extract_store(store, settings.claims)
+
+
+def cluster_store(
+    store: Store,
+    options: ClusterOptions | None = None,
+    embedder: Embedder | None = None,
+    rebuild: bool = False,
+    dedupe: DedupeOptions | None = None,
+) -> Grouping:
+    """Stages 2-4: bring copy groups, events and stories up to date with the stored articles.
+
+    Only articles not yet in an event are clustered (their copies found, their leads embedded), so
+    ingesting one more file does not recompute the world; `rebuild` starts over from nothing, which is
+    what `wiretrace cluster` does after thresholds change.
+    """
+    from wiretrace.ml import lead_embedder
+    from wiretrace.stories.cluster import Grouping, cluster_events, find_copies
+    from wiretrace.stories.embed import embed_articles
+
+    articles = store.list_articles()
+    if not articles:
+        return Grouping()
+    # Stage 2: lead embeddings (stored vectors are reused; only new articles are embedded).
+    vectors = embed_articles(store, articles, embedder or lead_embedder())
+    # Stage 3: copies, near-duplicate and rewritten (needs the vectors for rewritten copies).
+    copies, stored = find_copies(store, articles, vectors, dedupe, rebuild)
+    # Stage 4: events and stories, copies counting with their originals.
+    return cluster_events(store, articles, vectors, copies, stored, options)

@@ -6,12 +6,11 @@ import pytest
 
 from wiretrace.ml.embedder import MiniLMEmbedder
 from wiretrace.models import Article
-from wiretrace.pipeline import ingest
+from wiretrace.pipeline import cluster_store, ingest
 from wiretrace.store import open_store
 from wiretrace.stories.cluster import (
     ClusterOptions,
     cluster_articles,
-    cluster_store,
     list_copies,
     list_stories,
     names_in,

@@ -27,11 +27,9 @@ from functools import partial
 import numpy as np
 
 from wiretrace.engines.local import map_chunks, usable_cores
-from wiretrace.ml.embedder import Embedder, lead_embedder
 from wiretrace.models import Article, CopyLink, Event, Story
 from wiretrace.store import Store
 from wiretrace.stories.dedupe import DedupeOptions, earliest_key, parse_day, update_copies
-from wiretrace.stories.embed import embed_articles
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\b[A-Z]{2,5}\b", re.M)
 _NOT_NAME_WORDS = """
@@ -411,31 +409,26 @@ def _grouping(articles: Sequence[Article], vectors: dict[str, np.ndarray], copie
 STATE_KEY = "cluster.state"
 
 
-def cluster_store(
-    store: Store,
-    options: ClusterOptions | None = None,
-    embedder: Embedder | None = None,
-    rebuild: bool = False,
-    dedupe: DedupeOptions | None = None,
-) -> Grouping:
-    """Bring copy groups, events and stories up to date with the stored articles, and store them.
+def find_copies(store: Store, articles: Sequence[Article], vectors: dict[str, np.ndarray],
+                dedupe: DedupeOptions | None = None, rebuild: bool = False) -> tuple[list[CopyLink], Grouping | None]:
+    """Copy groups brought up to date for the articles not yet in an event (all of them with `rebuild`).
 
-    Only articles not yet in an event are clustered (their copies found, their leads embedded), so
-    ingesting one more file does not recompute the world; `rebuild` starts over from nothing, which is
-    what `wiretrace cluster` does after thresholds change.
+    Returns the copy links and the stored grouping they extend (None when rebuilding), which the events
+    stage continues from.
     """
-    articles = store.list_articles()
-    if not articles:
-        return Grouping()
-    embedder = embedder or lead_embedder()
-    vectors = embed_articles(store, articles, embedder)
     stored = None if rebuild else Grouping(store.get_copies(), store.get_events(), store.get_stories())
     done = set() if stored is None else {a for e in stored.events for a in e.articles}
     new = np.array([a.id not in done for a in articles])
     matrix = np.stack([vectors[a.id] for a in articles])
     copies = update_copies(store, articles, matrix, new, dedupe, previous=() if stored is None else stored.copies)
-    state = None if rebuild else json.loads(store.get_meta(STATE_KEY) or "{}")
-    grouping, state = cluster_articles(articles, vectors, copies, options, stored, state)
+    return copies, stored
+
+
+def cluster_events(store: Store, articles: Sequence[Article], vectors: dict[str, np.ndarray],
+                   copies: list[CopyLink], stored: Grouping | None, options: ClusterOptions | None = None) -> Grouping:
+    """Events and stories: new articles join the stored clusters (or all start over when `stored` is None)."""
+    state = None if stored is None else json.loads(store.get_meta(STATE_KEY) or "{}")
+    grouping, state = cluster_articles(list(articles), vectors, copies, options, stored, state)
     store.put_grouping(grouping.copies, grouping.events, grouping.stories)
     store.set_meta(STATE_KEY, json.dumps(state, sort_keys=True))
     return grouping
