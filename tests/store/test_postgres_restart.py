@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -19,7 +20,16 @@ from wiretrace.errors import StoreUnavailable
 from wiretrace.models import Article
 
 SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "postgres.sh"
-PORT = "54341"
+
+
+def _free_port() -> str:
+    """A port nothing listens on now: a fixed one collides with a server another run left behind."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
+PORT = _free_port()
 
 pytestmark = pytest.mark.slow
 
