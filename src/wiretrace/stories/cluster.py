@@ -30,8 +30,15 @@ from wiretrace.models import Article, CopyLink, Event, Story
 from wiretrace.store import Store
 from wiretrace.stories.dedupe import DedupeOptions, earliest_key, parse_day, update_copies
 from wiretrace.stories.embed import embed_articles
+from wiretrace.stories.events import EventLevel
 from wiretrace.stories.levels import Cluster, ClusterOptions, Level
-from wiretrace.stories.names import NameFrequencies, _names_of, name_overlap, names_in
+from wiretrace.stories.names import (
+    NameFrequencies,
+    _names_of,  # noqa: F401  (re-exported: tests/engines use it from here)
+    name_overlap,
+    names_in,
+)
+from wiretrace.stories.signals import WordFrequencies, read_signals
 
 __all__ = ["ClusterOptions", "Grouping", "cluster_articles", "cluster_store", "list_copies", "list_stories",
            "name_overlap", "names_in"]
@@ -51,12 +58,15 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 
 
 def _restore(previous: Grouping, vectors: dict[str, np.ndarray], days: dict[str, date | None],
-             state: dict, levels: tuple[Level, Level], dim: int) -> None:
-    """Rebuild both levels' running state from stored events, stories and name counts."""
+             state: dict, levels: tuple[EventLevel, Level], dim: int) -> None:
+    """Rebuild both levels' running state from stored events, stories and name counts.
+
+    An event's word and number counts are left to be read from its members' texts if it is ever a candidate.
+    """
     event_level, story_level = levels
     names = state.get("names", {})
     for event in previous.events:
-        cluster = Cluster(event.id, [], np.zeros(dim, np.float32), Counter(), None, None, event.story)
+        cluster = Cluster(event.id, [], np.zeros(dim, np.float32), Counter(), None, None, event.story, filled=False)
         for article in event.articles:
             cluster.add(article, vectors[article], (), days.get(article))
         cluster.names = Counter(names.get(event.id, {}))
@@ -112,36 +122,48 @@ def cluster_articles(
     state = state or {}
     days = {a.id: parse_day(a.published) for a in articles}
     freq = NameFrequencies(state.get("docs", 0), state.get("df"))
+    words = WordFrequencies.from_state(state.get("words"))
     dim = len(next(iter(vectors.values()))) if vectors else 0
-    events = Level("e", options.event_threshold, options.event_days, options, dim)
+    by_id = {a.id: a for a in articles}
+    read = lambda i: read_signals([_signal_text(by_id[i])], options.top_names)[0]  # noqa: E731
+    events = EventLevel(options, dim, options.event_model, read, vectors)
     stories = Level("s", options.story_threshold, options.story_days, options, dim)
     _restore(previous, vectors, days, state, (events, stories), dim)
     done = {a for e in previous.events for a in e.articles}
     fresh = sorted((a for a in articles if a.id not in done), key=lambda a: earliest_key(days[a.id], a.id))
-    _assign_articles(fresh, vectors, days, copies, freq, events, stories, options)
+    _assign_articles(fresh, vectors, days, copies, (freq, words), events, stories, options)
     _assign_events(events, stories, freq)
     grouping = _grouping(articles, vectors, copies, events, stories)
     names = {c.id: dict(c.names) for c in events.clusters}
-    return grouping, {"docs": freq.docs, "df": dict(freq.counts), "names": names}
+    return grouping, {"docs": freq.docs, "df": dict(freq.counts), "names": names, "words": words.to_state()}
+
+
+def _signal_text(article: Article) -> str:
+    """Title and body: what names, numbers and words are read from."""
+    return f"{article.title}\n{article.text}" if article.title else article.text
 
 
 def _assign_articles(
     fresh: Sequence[Article], vectors: dict[str, np.ndarray], days: dict[str, date | None],
-    copies: Sequence[CopyLink], freq: NameFrequencies, events: Level, stories: Level, options: ClusterOptions,
+    copies: Sequence[CopyLink], freqs: tuple[NameFrequencies, WordFrequencies], events: EventLevel,
+    stories: Level, options: ClusterOptions,
 ) -> None:
     """Put each new article in an event; an article joining an event already in a story stretches the story."""
     copy_of = {c.article: c.copy_of for c in copies if c.copy_of}
     event_of = {a: c for c in events.clusters for a in c.members}
     story_by_id = {c.id: c for c in stories.clusters}
-    found = map_chunks(partial(_names_of, top=options.top_names), [a.text for a in fresh], usable_cores())
-    for article, names in zip(fresh, found, strict=True):
-        freq.add(names)
+    names, words = freqs
+    found = map_chunks(partial(read_signals, top_names=options.top_names), [_signal_text(a) for a in fresh],
+                       usable_cores())
+    for article, signals in zip(fresh, found, strict=True):
+        names.add(signals.names)
+        words.add(signals.words)
         vector, day = vectors[article.id], days[article.id]
         original = event_of.get(copy_of.get(article.id, ""))
         if original is not None:
-            events.add(original, article.id, vector, names, day)
+            events.take(original, article.id, vector, signals, day)
         else:
-            original = events.assign(article.id, vector, names, day, freq)
+            original = events.assign_article(article.id, vector, signals, day, names, words)
         event_of[article.id] = original
         if original.parent in story_by_id:
             _widen(story_by_id[original.parent], None, original, stories)

@@ -4,34 +4,45 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
 from wiretrace.stories.names import NameFrequencies, name_overlap
+from wiretrace.stories.signals import SameEventModel
 
 
 @dataclass(frozen=True)
 class ClusterOptions:
-    """Thresholds of the two clustering levels; defaults tuned on hand-labeled PolNeAR events.
+    """Settings of the two clustering levels.
 
     Attributes:
-        event_threshold: minimum score for an article to join an event.
+        event_model: the same-event model and its join threshold (`assets/same-event.json`, fitted by
+            `eval/fit_events.py` on the train splits of NeuS and labelled PolNeAR, with and without titles
+            and dates).
+        event_days: an event takes articles up to this many days from its date range. It only bounds the
+            candidates: within it the days between are one signal of the model, so an event that runs for
+            a week keeps its later reports, and a long window costs little because the model, not a
+            cosine, decides.
+        event_candidates: the events closest by centroid cosine that the model scores for each article.
+        recent_members: the last members of an event that the closest-member signals look at (bounds the
+            cost for large events).
+        top_words: an article's words (by TF-IDF) whose share in an event's members is a signal.
         story_threshold: minimum score for an event to join a story.
-        name_weight: share of the score given to name overlap (the rest is embedding cosine).
-        event_days: an event takes articles up to this many days after its last one. Two, not more: a
-            piece three days after the last report is follow-up (a new event in the same story), and a
-            longer window let primary-season coverage chain into one event for a fortnight.
+        name_weight: share of the story score given to name overlap (the rest is embedding cosine).
         story_days: a story takes events up to this many days after its last one.
-        day_penalty: score subtracted per day between an article and the event's date range.
+        day_penalty: story score subtracted per day between an event and the story's date range.
         top_names: names per article that count for the overlap.
     """
 
-    event_threshold: float = 0.46
+    event_model: SameEventModel = field(default_factory=SameEventModel.load)
+    event_days: int = 10
+    event_candidates: int = 10
+    recent_members: int = 16
+    top_words: int = 40
     story_threshold: float = 0.6
     name_weight: float = 0.2
-    event_days: int = 2
     story_days: int = 30
     day_penalty: float = 0.03
     top_names: int = 15
@@ -39,7 +50,11 @@ class ClusterOptions:
 
 @dataclass
 class Cluster:
-    """Running state of one event or story: vector sum, name counts and date range."""
+    """Running state of one event or story: vector sum, name counts and date range.
+
+    Events also count the words and numbers their members hold (how many members hold each); a restored
+    event is `filled` from its members' texts only when it first comes up as a candidate.
+    """
 
     id: str
     members: list[str]
@@ -49,6 +64,10 @@ class Cluster:
     last: date | None
     parent: str | None = None
     index: int = -1
+    words: Counter = field(default_factory=Counter)
+    terms: dict[str, float] = field(default_factory=dict)
+    numbers: Counter = field(default_factory=Counter)
+    filled: bool = True
 
     def add(self, member: str, vector: np.ndarray, names: Iterable[str], day: date | None) -> None:
         """Take one member: its vector joins the sum, its names the counts, its day the range."""

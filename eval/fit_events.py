@@ -1,0 +1,135 @@
+"""Fit the same-event model (`wiretrace/stories/assets/same-event.json`) on labelled train splits only.
+
+For each train set, articles are taken in the order clustering takes them and compared with the gold events
+built so far (teacher forcing): each candidate event the clusterer would score gives one example, labelled
+by whether the article belongs to it. A logistic regression over the features of `wiretrace.stories.signals`
+is fitted on them, each set weighing the same; then the join threshold is the one whose whole clustering
+scores the best mean B3-F1 over the train sets. Sets: NeuS train (as is, title-less) and the train half of
+labelled PolNeAR (as is, title-less, date-less, both). Nothing of NeuS val or PolNeAR dev is read.
+
+    python eval/fit_events.py --cache /tmp/wt-stories-cache            # writes the JSON
+    python eval/fit_events.py --cache /tmp/wt-stories-cache --dry-run  # prints it only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from stories import bcubed, lead_vectors, pairwise_f1, read, wiretrace_groups
+
+from wiretrace.models import Article
+from wiretrace.stories.cluster import _signal_text
+from wiretrace.stories.dedupe import earliest_key, parse_day
+from wiretrace.stories.events import EventLevel
+from wiretrace.stories.levels import ClusterOptions
+from wiretrace.stories.names import NameFrequencies
+from wiretrace.stories.signals import FEATURES, MODEL_FILE, SameEventModel, WordFrequencies, read_signals
+
+ROOT = Path(__file__).resolve().parents[1]
+NEUS_TRAIN = ROOT.parent / "shared" / "corpus" / "neus" / "train.jsonl"
+SETS = [  # (file, drop titles, drop dates); None is labelled PolNeAR
+    (NEUS_TRAIN, False, False), (NEUS_TRAIN, True, False),
+    (None, False, False), (None, True, False), (None, False, True), (None, True, True),
+]
+
+
+def examples(articles: list[Article], vectors: np.ndarray, gold: dict[str, str],
+             options: ClusterOptions) -> tuple[list[list[float]], list[int]]:
+    """Features and labels of every (article, candidate gold event) the clusterer would score."""
+    by_id = {a.id: a for a in articles}
+    vector_of = {a.id: vectors[i] for i, a in enumerate(articles)}
+    days = {a.id: parse_day(a.published) for a in articles}
+    order = sorted(articles, key=lambda a: earliest_key(days[a.id], a.id))
+    read_one = lambda i: read_signals([_signal_text(by_id[i])], options.top_names)[0]  # noqa: E731
+    level = EventLevel(options, vectors.shape[1], options.event_model, read_one, vector_of)
+    names, words = NameFrequencies(), WordFrequencies()
+    events, xs, ys = {}, [], []
+    signals = read_signals([_signal_text(a) for a in order], options.top_names)
+    for article, sig in zip(order, signals, strict=True):
+        names.add(sig.names)
+        words.add(sig.words)
+        vector, label = vector_of[article.id], gold[article.id]
+        for cluster, x in level.candidates(vector, sig, days[article.id], names, words):
+            xs.append(x)
+            ys.append(int(cluster is events.get(label)))
+        event = events.get(label) or level.start(article.id, vector)
+        events[label] = event
+        level.take(event, article.id, vector, sig, days[article.id])
+    return xs, ys
+
+
+def load_sets(cache: Path | None, limit: int) -> list[tuple[str, list[Article], np.ndarray, dict[str, str]]]:
+    """The train sets with their lead vectors; NeuS train cut to its first `limit` events if asked."""
+    out = []
+    for path, no_titles, no_dates in SETS:
+        articles, gold = read(path, "all" if path else "train", "event", no_titles, no_dates)
+        if path and limit:
+            keep = set(sorted(set(gold.values()))[:limit])
+            articles = [a for a in articles if gold[a.id] in keep]
+            gold = {a.id: gold[a.id] for a in articles}
+        name = f"{path.name if path else 'polnear-train'}{'-no-titles' * no_titles}{'-no-dates' * no_dates}"
+        out.append((name, articles, lead_vectors(articles, 2, cache), gold))
+    return out
+
+
+def fit(sets: list, options: ClusterOptions, c: float) -> SameEventModel:
+    """Logistic regression over the examples of every set, each set weighing the same in total."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs, ys, ws = [], [], []
+    for name, articles, vectors, gold in sets:
+        x, y = examples(articles, vectors, gold, options)
+        xs += x
+        ys += y
+        ws += [1.0 / max(len(y), 1)] * len(y)
+        print(f"  {name}: {len(y)} examples, {sum(y)} positive", file=sys.stderr)
+    weights = np.array(ws) * len(ws) / len(sets)
+    model = LogisticRegression(C=c, max_iter=2000).fit(np.array(xs), np.array(ys), sample_weight=weights)
+    return SameEventModel(tuple(round(float(w), 4) for w in model.coef_[0]), round(float(model.intercept_[0]), 4))
+
+
+def choose_threshold(sets: list, options: ClusterOptions, grid: list[float]) -> float:
+    """The threshold with the best mean B3-F1 of the whole clustering over the sets (printed as a table)."""
+    table = []
+    for threshold in grid:
+        opts = replace(options, event_model=replace(options.event_model, threshold=threshold))
+        scores = []
+        for _, articles, vectors, gold in sets:
+            pred = wiretrace_groups(articles, vectors, "event", opts)
+            scores.append((bcubed(pred, gold)[2], pairwise_f1(pred, gold)))
+        table.append((threshold, scores))
+        print(f"  threshold {threshold:.2f}: " + " ".join(f"{b:.3f}/{p:.3f}" for b, p in scores), file=sys.stderr)
+    return max(table, key=lambda row: (np.mean([b for b, _ in row[1]]), -abs(row[0] - 0.5)))[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path)
+    parser.add_argument("--neus-events", type=int, default=0, help="use only this many NeuS train events")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularization of the regression")
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args()
+    sets = load_sets(args.cache, args.neus_events)
+    print("sets: " + ", ".join(f"{name} ({len(a)})" for name, a, *_ in sets), file=sys.stderr)
+    options = ClusterOptions()
+    model = fit(sets, options, args.c)
+    print(f"  weights {dict(zip(FEATURES, model.weights, strict=True))} bias {model.bias}", file=sys.stderr)
+    options = replace(options, event_model=model)
+    threshold = choose_threshold(sets, options, [round(0.1 + 0.05 * i, 2) for i in range(13)])
+    names = [name for name, *_ in sets]
+    out = {"features": list(FEATURES), "weights": list(model.weights), "bias": model.bias, "threshold": threshold,
+           "trained_on": f"eval/fit_events.py on {', '.join(names)}; threshold by mean B3-F1 over them"}
+    text = json.dumps(out, indent=1) + "\n"
+    print(text)
+    if not args.dry_run:
+        MODEL_FILE.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
