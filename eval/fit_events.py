@@ -4,8 +4,10 @@ For each train set, articles are taken in the order clustering takes them and co
 built so far (teacher forcing): each candidate event the clusterer would score gives one example, labelled
 by whether the article belongs to it. A logistic regression over the features of `wiretrace.stories.signals`
 is fitted on them, each set weighing the same; then the join threshold is the one whose whole clustering
-scores the best mean B3-F1 over the train sets. Sets: NeuS train (as is, title-less) and the train half of
-labelled PolNeAR (as is, title-less, date-less, both). Nothing of NeuS val or PolNeAR dev is read.
+scores the best mean B3-F1 over the train sets. Two regressions: `dated` on the dated sets (the train half of
+labelled PolNeAR, as is and title-less, and NeuS train with planted dates, 20 events a day, as is and
+title-less: busy days of look-alike events), `undated` on the undated ones (NeuS train as is and title-less,
+PolNeAR train date-less and both). Nothing of NeuS val or PolNeAR dev is read.
 
     python eval/fit_events.py --cache /tmp/wt-stories-cache            # writes the JSON
     python eval/fit_events.py --cache /tmp/wt-stories-cache --dry-run  # prints it only
@@ -28,14 +30,15 @@ from wiretrace.stories.dedupe import earliest_key, parse_day
 from wiretrace.stories.events import EventLevel
 from wiretrace.stories.levels import ClusterOptions
 from wiretrace.stories.names import NameFrequencies
-from wiretrace.stories.signals import FEATURES, MODEL_FILE, SameEventModel, WordFrequencies, read_signals
+from wiretrace.stories.signals import FEATURES, MODEL_FILE, Regression, WordFrequencies, read_signals
 
 ROOT = Path(__file__).resolve().parents[1]
 NEUS_TRAIN = ROOT.parent / "shared" / "corpus" / "neus" / "train.jsonl"
-SETS = [  # (file, drop titles, drop dates); None is labelled PolNeAR
-    (NEUS_TRAIN, False, False), (NEUS_TRAIN, True, False),
-    (None, False, False), (None, True, False), (None, False, True), (None, True, True),
-]
+PLANTED = 20  # NeuS train events a day when dates are planted: a busy day of look-alike events
+SETS = {  # regression: (file, drop titles, drop dates or plant them); None is labelled PolNeAR
+    "dated": [(None, False, False), (None, True, False), (NEUS_TRAIN, False, "plant"), (NEUS_TRAIN, True, "plant")],
+    "undated": [(NEUS_TRAIN, False, False), (NEUS_TRAIN, True, False), (None, False, True), (None, True, True)],
+}
 
 
 def examples(articles: list[Article], vectors: np.ndarray, gold: dict[str, str],
@@ -63,21 +66,20 @@ def examples(articles: list[Article], vectors: np.ndarray, gold: dict[str, str],
     return xs, ys
 
 
-def load_sets(cache: Path | None, limit: int) -> list[tuple[str, list[Article], np.ndarray, dict[str, str]]]:
-    """The train sets with their lead vectors; NeuS train cut to its first `limit` events if asked."""
+def load_sets(cache: Path | None, limit: int, kind: str) -> list[tuple[str, list[Article], np.ndarray, dict]]:
+    """The train sets of one regression with their lead vectors; NeuS train cut to `limit` events if asked."""
     out = []
-    for path, no_titles, no_dates in SETS:
-        articles, gold = read(path, "all" if path else "train", "event", no_titles, no_dates)
-        if path and limit:
-            keep = set(sorted(set(gold.values()))[:limit])
-            articles = [a for a in articles if gold[a.id] in keep]
-            gold = {a.id: gold[a.id] for a in articles}
-        name = f"{path.name if path else 'polnear-train'}{'-no-titles' * no_titles}{'-no-dates' * no_dates}"
+    for path, no_titles, no_dates in SETS[kind]:
+        plant = PLANTED if no_dates == "plant" else 0
+        articles, gold = read(path, "all" if path else "train", "event", no_titles, no_dates is True, plant,
+                              limit if path else 0)
+        suffix = f"-planted-{plant}-a-day" if plant else "-no-dates" * no_dates
+        name = f"{'neus-train' if path else 'polnear-train'}{'-no-titles' * no_titles}{suffix}"
         out.append((name, articles, lead_vectors(articles, 2, cache), gold))
     return out
 
 
-def fit(sets: list, options: ClusterOptions, c: float) -> SameEventModel:
+def fit(sets: list, options: ClusterOptions, c: float) -> Regression:
     """Logistic regression over the examples of every set, each set weighing the same in total."""
     from sklearn.linear_model import LogisticRegression
 
@@ -90,14 +92,15 @@ def fit(sets: list, options: ClusterOptions, c: float) -> SameEventModel:
         print(f"  {name}: {len(y)} examples, {sum(y)} positive", file=sys.stderr)
     weights = np.array(ws) * len(ws) / len(sets)
     model = LogisticRegression(C=c, max_iter=2000).fit(np.array(xs), np.array(ys), sample_weight=weights)
-    return SameEventModel(tuple(round(float(w), 4) for w in model.coef_[0]), round(float(model.intercept_[0]), 4))
+    return Regression(tuple(round(float(w), 4) for w in model.coef_[0]), round(float(model.intercept_[0]), 4))
 
 
-def choose_threshold(sets: list, options: ClusterOptions, grid: list[float]) -> float:
+def choose_threshold(sets: list, options: ClusterOptions, kind: str, grid: list[float]) -> float:
     """The threshold with the best mean B3-F1 of the whole clustering over the sets (printed as a table)."""
     table = []
     for threshold in grid:
-        opts = replace(options, event_model=replace(options.event_model, threshold=threshold))
+        regression = replace(getattr(options.event_model, kind), threshold=threshold)
+        opts = replace(options, event_model=replace(options.event_model, **{kind: regression}))
         scores = []
         for _, articles, vectors, gold in sets:
             pred = wiretrace_groups(articles, vectors, "event", opts)
@@ -111,19 +114,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path)
     parser.add_argument("--neus-events", type=int, default=0, help="use only this many NeuS train events")
-    parser.add_argument("--c", type=float, default=1.0, help="inverse regularization of the regression")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularization of the regressions")
+    parser.add_argument("--only", choices=("dated", "undated"), help="fit one regression, keep the other")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
-    sets = load_sets(args.cache, args.neus_events)
-    print("sets: " + ", ".join(f"{name} ({len(a)})" for name, a, *_ in sets), file=sys.stderr)
-    options = ClusterOptions()
-    model = fit(sets, options, args.c)
-    print(f"  weights {dict(zip(FEATURES, model.weights, strict=True))} bias {model.bias}", file=sys.stderr)
-    options = replace(options, event_model=model)
-    threshold = choose_threshold(sets, options, [round(0.1 + 0.05 * i, 2) for i in range(13)])
-    names = [name for name, *_ in sets]
-    out = {"features": list(FEATURES), "weights": list(model.weights), "bias": model.bias, "threshold": threshold,
-           "trained_on": f"eval/fit_events.py on {', '.join(names)}; threshold by mean B3-F1 over them"}
+    options, out, names = ClusterOptions(), json.loads(MODEL_FILE.read_text(encoding="utf-8")), []
+    for kind in [args.only] if args.only else ("dated", "undated"):
+        sets = load_sets(args.cache, args.neus_events, kind)
+        print(f"{kind}: " + ", ".join(f"{name} ({len(a)})" for name, a, *_ in sets), file=sys.stderr)
+        regression = fit(sets, options, args.c)
+        print(f"  weights {dict(zip(FEATURES, regression.weights, strict=True))} bias {regression.bias}",
+              file=sys.stderr)
+        options = replace(options, event_model=replace(options.event_model, **{kind: regression}))
+        threshold = choose_threshold(sets, options, kind, [round(0.1 + 0.05 * i, 2) for i in range(15)])
+        options = replace(options, event_model=replace(options.event_model,
+                                                       **{kind: replace(regression, threshold=threshold)}))
+        out[kind] = {"weights": list(regression.weights), "bias": regression.bias, "threshold": threshold}
+        names.append(f"{kind}: {', '.join(name for name, *_ in sets)}")
+    if args.only:
+        names.append(out["trained_on"].split(" on ", 1)[1].split("; thresholds")[0])
+    out["trained_on"] = (f"eval/fit_events.py{' --neus-events %d' % args.neus_events if args.neus_events else ''} "
+                         f"on {'; '.join(names)}; thresholds by mean B3-F1 over them")
     text = json.dumps(out, indent=1) + "\n"
     print(text)
     if not args.dry_run:

@@ -29,6 +29,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from datetime import date
 from itertools import combinations
 from pathlib import Path
 
@@ -131,16 +132,37 @@ def read_records(path: Path | None) -> list[dict]:
     return records
 
 
-def read(path: Path | None, split: str = "all", level: str = "event", drop_titles: bool = False,
-         drop_dates: bool = False) -> tuple[list[Article], dict[str, str]]:
-    """Articles and gold groups of one split of a labeled file, with titles or dates removed if asked.
+def planted_dates(records: list[dict], per_day: int, seed: int = 19) -> dict[str, str]:
+    """A date for every record: gold events in a seeded random order, `per_day` of them a day.
 
-    At the story level the gold is the "story" field where the file has one, else the event.
+    Each article falls on its event's day or the next. Makes a busy dated stream of an undated file (NeuS),
+    where look-alike events may share a day.
+    """
+    rng = np.random.default_rng(seed)
+    events = sorted({str(r["cluster"]) for r in records})
+    day_of = {e: int(k) // per_day for k, e in zip(rng.permutation(len(events)), events, strict=True)}
+    start = date(2020, 1, 1).toordinal()
+    return {str(r["id"]): date.fromordinal(start + day_of[str(r["cluster"])] + int(rng.integers(0, 2))).isoformat()
+            for r in records}
+
+
+def read(path: Path | None, split: str = "all", level: str = "event", drop_titles: bool = False,
+         drop_dates: bool = False, plant_dates: int = 0, events: int = 0) -> tuple[list[Article], dict[str, str]]:
+    """Articles and gold groups of one split of a labeled file, with titles or dates removed (or planted).
+
+    At the story level the gold is the "story" field where the file has one, else the event. `events` keeps
+    only the first that many gold events (by id), before dates are planted.
     """
     articles, gold = [], {}
-    for r in split_records(read_records(path), split):
+    records = split_records(read_records(path), split)
+    if events:
+        keep = set(sorted({str(r["cluster"]) for r in records})[:events])
+        records = [r for r in records if str(r["cluster"]) in keep]
+    planted = planted_dates(records, plant_dates) if plant_dates else {}
+    for r in records:
+        published = None if drop_dates else planted.get(str(r["id"]), r.get("published"))
         articles.append(Article(id=str(r["id"]), text=r["text"], title=None if drop_titles else r.get("title"),
-                                published=None if drop_dates else r.get("published"), outlet=r.get("outlet")))
+                                published=published, outlet=r.get("outlet")))
         gold[str(r["id"])] = str(r.get("story") or r["cluster"]) if level == "story" else str(r["cluster"])
     return articles, gold
 
@@ -202,6 +224,8 @@ def main() -> int:
     parser.add_argument("--level", choices=("event", "story"), default="event")
     parser.add_argument("--drop-titles", action="store_true", help="score the title-less variant")
     parser.add_argument("--drop-dates", action="store_true", help="score the date-less variant")
+    parser.add_argument("--plant-dates", type=int, default=0, metavar="N",
+                        help="give each gold event a planted day, N events a day (a busy dated stream)")
     parser.add_argument("--cache", type=Path, help="directory keeping lead vectors between runs")
     parser.add_argument("--split", choices=("train", "dev", "all"), default="dev",
                         help="which half to score (default dev; choose thresholds on train)")
@@ -210,11 +234,12 @@ def main() -> int:
     args = parser.parse_args()
     for path in args.labels or [None]:
         try:
-            articles, gold = read(path, args.split, args.level, args.drop_titles, args.drop_dates)
+            articles, gold = read(path, args.split, args.level, args.drop_titles, args.drop_dates, args.plant_dates)
         except BadFile as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        variant = "".join(f"-{v}" for v, on in (("no-titles", args.drop_titles), ("no-dates", args.drop_dates)) if on)
+        variant = "".join(f"-{v}" for v, on in (("no-titles", args.drop_titles), ("no-dates", args.drop_dates),
+                                                 (f"planted-{args.plant_dates}-a-day", args.plant_dates)) if on)
         name = path.name if path and str(path) != "polnear" else "polnear-events"
         evaluate(f"{name}{variant}", articles, gold, args)
     return 0

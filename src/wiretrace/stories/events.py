@@ -27,7 +27,7 @@ class EventLevel(Level):
 
     def __init__(self, options: ClusterOptions, dim: int, model: SameEventModel,
                  signals_of: Callable[[str], TextSignals], vectors: dict[str, np.ndarray]):
-        super().__init__("e", model.threshold, options.event_days, options, dim)
+        super().__init__("e", 1.0, options.event_days, options, dim)
         self.model = model
         self.signals_of = signals_of
         self.vectors = vectors
@@ -91,11 +91,12 @@ class EventLevel(Level):
 
     def assign_article(self, member: str, vector: np.ndarray, signals: TextSignals, day: date | None,
                        names: NameFrequencies, words: WordFrequencies) -> Cluster:
-        """Add an article to the most probable candidate event over the threshold, or to a new event."""
-        best, best_p = None, self.threshold
+        """Add an article to the most probable candidate event over its threshold, or to a new event."""
+        best, best_p = None, 0.0
         for cluster, x in self.candidates(vector, signals, day, names, words):
-            p = self.model.probability(x)
-            if p >= best_p:
+            regression = self.model.regression(x)
+            p = regression.probability(x)
+            if p >= regression.threshold and p >= best_p:
                 best, best_p = cluster, p
         if best is None:
             best = self.start(member, vector)
@@ -132,6 +133,8 @@ def features(cosines: tuple[float, float, float, float], signals: TextSignals, k
     numbers = [(n, 1.0) for n in sorted(signals.numbers)]
     norm = math.sqrt(sum(w * w for w in keywords.values())) or 1.0
     term_cosine = sum(w * cluster.terms.get(t, 0.0) for t, w in keywords.items()) / norm / size
+    name_cover = name_overlap(list(signals.names), cluster, names, name_weights)
+    number_cover = _cover(cluster.numbers, size, numbers)
     return [
         centroid,
         mean,
@@ -139,8 +142,10 @@ def features(cosines: tuple[float, float, float, float], signals: TextSignals, k
         _cover(cluster.words, size, keywords),
         term_cosine,
         closest_terms,
-        name_overlap(list(signals.names), cluster, names, name_weights),
-        _cover(cluster.numbers, size, numbers),
+        name_cover,
+        number_cover,
+        1.0 if signals.names and cluster.names and not name_cover else 0.0,
+        1.0 if numbers and cluster.numbers and not number_cover else 0.0,
         0.0 if undated else math.log1p(gap_days(day, cluster)),
         1.0 if undated else 0.0,
         math.log(size),

@@ -37,7 +37,7 @@ class ClusterOptions:
     """
 
     event_model: SameEventModel = field(default_factory=SameEventModel.load)
-    event_days: int = 10
+    event_days: int = 7
     event_candidates: int = 10
     recent_members: int = 16
     top_words: int = 40

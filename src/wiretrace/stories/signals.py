@@ -4,7 +4,8 @@ An article is compared with an event (the members it already has) on five signal
 cosine to the event's centroid and to its average member (average link: one odd member cannot pull the
 event toward everything near it), how much of the article's distinctive vocabulary its members share (TF-IDF
 weights over the whole text, so title-less wire copy still has its words), how many of its rare names and
-its numbers they carry, and the days between them, a soft factor rather than a wall. A logistic regression
+its numbers they carry (and whether both sides have names, or numbers, and share none: two earthquakes on
+one day differ in their places and tolls), and the days between them, a soft factor rather than a wall. A logistic regression
 fitted on labelled pairs (`eval/fit_events.py`, train splits only) turns them into a probability; its
 coefficients are the committed `assets/same-event.json`.
 """
@@ -26,7 +27,8 @@ from wiretrace.stories.names import names_in
 
 MODEL_FILE = Path(__file__).parent / "assets" / "same-event.json"
 FEATURES = ("centroid_cosine", "mean_cosine", "max_cosine", "term_cover", "term_cosine", "max_term_cosine",
-            "name_cover", "number_cover", "log_gap_days", "undated", "log_size")
+            "name_cover", "number_cover", "names_disjoint", "numbers_disjoint", "log_gap_days", "undated",
+            "log_size")
 _WORD = re.compile(r"[a-z][a-z'\-]{2,}")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d(?:%|\b)|(?<![\w.])\d(?:%|\b)")
 _STOP = frozenset("""
@@ -106,20 +108,43 @@ class WordFrequencies:
 
 
 @dataclass(frozen=True)
-class SameEventModel:
-    """Logistic regression over `FEATURES`: the probability that an article belongs to an event.
+class Regression:
+    """One logistic regression over `FEATURES` and the least probability for an article to join.
 
     Attributes:
         weights: one coefficient per feature, in `FEATURES` order.
         bias: the intercept.
         threshold: the least probability for an article to join its best event (else it starts one),
             chosen on the train splits by B3-F1 of the whole clustering, not of single decisions.
-        trained_on: what the coefficients and threshold were fitted on, for the record.
     """
 
     weights: tuple[float, ...]
     bias: float
     threshold: float = 0.5
+
+    def probability(self, features: list[float]) -> float:
+        """σ(bias + weights · features)."""
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+@dataclass(frozen=True)
+class SameEventModel:
+    """The probability that an article belongs to an event: one regression for dated pairs, one for undated.
+
+    Two, not one with an "undated" feature: with dates, a day apart is strong evidence and loosely worded
+    retellings of one happening still belong together (PolNeAR's debate coverage); without them only the
+    words can tell two look-alike events apart (NeuS), so the same cosine means less. A linear model with
+    a shared slope cannot say both.
+
+    Attributes:
+        dated: used when the article and the event both have dates.
+        undated: used otherwise.
+        trained_on: what the coefficients and thresholds were fitted on, for the record.
+    """
+
+    dated: Regression
+    undated: Regression
     trained_on: str = ""
 
     @classmethod
@@ -128,10 +153,13 @@ class SameEventModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"{path}: features {data['features']} are not {list(FEATURES)}; refit it")
-        return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]),
-                   str(data.get("trained_on", "")))
+        parts = {k: Regression(tuple(float(w) for w in data[k]["weights"]), float(data[k]["bias"]),
+                               float(data[k]["threshold"])) for k in ("dated", "undated")}
+        return cls(parts["dated"], parts["undated"], str(data.get("trained_on", "")))
 
-    def probability(self, features: list[float]) -> float:
-        """σ(bias + weights · features)."""
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    def regression(self, features: list[float]) -> Regression:
+        """The regression for this pair: undated when the `undated` feature is set."""
+        return self.undated if features[_UNDATED] else self.dated
+
+
+_UNDATED = FEATURES.index("undated")
