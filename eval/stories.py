@@ -193,7 +193,8 @@ def evaluate(name: str, articles: list[Article], gold: dict[str, str], args: arg
     for c in gold.values():
         sizes[c] += 1
     multi = sum(1 for n in sizes.values() if n > 1)
-    print(f"{name} [{args.split}]: {len(articles)} articles, {len(sizes)} gold {args.level}s "
+    kind = "events" if args.level == "event" else "stories"
+    print(f"{name} [{args.split}]: {len(articles)} articles, {len(sizes)} gold {kind} "
           f"({multi} with more than one article)")
     runs = {
         "wiretrace": lambda: wiretrace_groups(articles, lead_vectors(articles, args.threads, args.cache), args.level),
