@@ -33,7 +33,7 @@ max_bytes = 1000
 [dedupe]
 jaccard = 0.7
 [cluster]
-event_threshold = 1
+story_threshold = 1
 [claims]
 min_quote_words = 6
 [crosscheck]
@@ -45,7 +45,7 @@ rerank_top = 5
     assert settings.ingest.workers == 3 and settings.ingest.read.max_bytes == 1000
     assert settings.ingest.read.max_records == Settings().ingest.read.max_records  # untouched fields keep defaults
     assert settings.dedupe.jaccard == 0.7
-    assert settings.cluster.event_threshold == 1.0 and isinstance(settings.cluster.event_threshold, float)
+    assert settings.cluster.story_threshold == 1.0 and isinstance(settings.cluster.story_threshold, float)
     assert settings.claims.min_quote_words == 6
     assert settings.crosscheck.contradict == 0.9
     assert settings.check.rerank_top == 5
@@ -57,9 +57,9 @@ def test_settings_are_frozen():
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("[clustr]\nevent_threshold = 0.5", "unknown setting 'clustr'"),
-    ("[cluster]\nevent_treshold = 0.5", "unknown setting 'cluster.event_treshold'"),
-    ("[cluster]\nevent_threshold = 'high'", "'cluster.event_threshold' must be float"),
+    ("[clustr]\nstory_threshold = 0.5", "unknown setting 'clustr'"),
+    ("[cluster]\nstory_treshold = 0.5", "unknown setting 'cluster.story_treshold'"),
+    ("[cluster]\nstory_threshold = 'high'", "'cluster.story_threshold' must be float"),
     ("[ingest]\nworkers = true", "'ingest.workers' must be int"),
     ("[ingest]\nread = 3", "'ingest.read' is a table"),
     ("device = 'tpu'", "device must be one of"),

@@ -118,5 +118,5 @@ def test_names_skip_sentence_starts_and_stopwords():
 
 def test_cluster_options_are_frozen():
     with pytest.raises(AttributeError):
-        ClusterOptions().event_threshold = 0.1  # type: ignore[misc]
+        ClusterOptions().event_days = 1  # type: ignore[misc]
     assert np.isclose(ClusterOptions().story_threshold, 0.6)

@@ -16,8 +16,6 @@ re-clusters the rest.
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,41 +28,18 @@ from wiretrace.engines.local import map_chunks, usable_cores
 from wiretrace.models import Article, CopyLink, Event, Story
 from wiretrace.store import Store
 from wiretrace.stories.dedupe import DedupeOptions, earliest_key, parse_day, update_copies
+from wiretrace.stories.events import EventLevel
+from wiretrace.stories.levels import Cluster, ClusterOptions, Level
+from wiretrace.stories.names import (
+    NameFrequencies,
+    _names_of,  # noqa: F401  (re-exported: tests/engines use it from here)
+    name_overlap,
+    names_in,
+)
+from wiretrace.stories.signals import WordFrequencies, read_signals
 
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\b[A-Z]{2,5}\b", re.M)
-_NOT_NAME_WORDS = """
-the a an but and or if in on at for of to by with from as this that these those it its he she they we
-his her their our you your mr mrs ms dr sen rep gov president monday tuesday wednesday thursday friday
-saturday sunday january february march april may june july august september october november december
-after before when while there here what who why how also however still even just now so then yet
-according said says
-"""
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
-
-
-@dataclass(frozen=True)
-class ClusterOptions:
-    """Thresholds of the two clustering levels; defaults tuned on hand-labeled PolNeAR events.
-
-    Attributes:
-        event_threshold: minimum score for an article to join an event.
-        story_threshold: minimum score for an event to join a story.
-        name_weight: share of the score given to name overlap (the rest is embedding cosine).
-        event_days: an event takes articles up to this many days after its last one. Two, not more: a
-            piece three days after the last report is follow-up (a new event in the same story), and a
-            longer window let primary-season coverage chain into one event for a fortnight.
-        story_days: a story takes events up to this many days after its last one.
-        day_penalty: score subtracted per day between an article and the event's date range.
-        top_names: names per article that count for the overlap.
-    """
-
-    event_threshold: float = 0.46
-    story_threshold: float = 0.6
-    name_weight: float = 0.2
-    event_days: int = 2
-    story_days: int = 30
-    day_penalty: float = 0.03
-    top_names: int = 15
+__all__ = ["ClusterOptions", "Grouping", "cluster_articles", "cluster_events", "find_copies", "list_copies", "list_stories",
+           "name_overlap", "names_in"]
 
 
 @dataclass
@@ -76,202 +51,20 @@ class Grouping:
     stories: list[Story] = field(default_factory=list)
 
 
-@dataclass
-class _Cluster:
-    """Running state of one event or story: vector sum, name counts and date range."""
-
-    id: str
-    members: list[str]
-    vector: np.ndarray
-    names: Counter
-    first: date | None
-    last: date | None
-    parent: str | None = None
-    index: int = -1
-
-    def add(self, member: str, vector: np.ndarray, names: Iterable[str], day: date | None) -> None:
-        self.members.append(member)
-        self.vector = self.vector + vector
-        self.names.update(names)
-        self.stretch(day)
-
-    def stretch(self, day: date | None) -> None:
-        """Widen the date range to include `day`."""
-        if day is not None:
-            self.first = min(self.first or day, day)
-            self.last = max(self.last or day, day)
-
-
-def names_in(text: str, top: int = 15) -> list[str]:
-    """The `top` most frequent capitalized names of a text, lower-cased (ties broken alphabetically).
-
-    A regex, not spaCy's NER: it is 100 times faster and, for overlap between articles, good enough.
-    """
-    counts = Counter(
-        n.lower() for n in _NAME.findall(text) if n.lower() not in _NOT_NAMES and len(n) > 2
-    )
-    return [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
-
-
-def _names_of(texts: list[str], top: int) -> list[list[str]]:
-    return [names_in(text, top) for text in texts]
-
-
-class NameFrequencies:
-    """Document frequencies of names, so shared rare names weigh more than shared common ones."""
-
-    def __init__(self, docs: int = 0, counts: dict[str, int] | None = None):
-        self.docs = docs
-        self.counts = Counter(counts or {})
-
-    def add(self, names: Iterable[str]) -> None:
-        """Count one more document with these names."""
-        self.docs += 1
-        self.counts.update(set(names))
-
-    def idf(self, name: str) -> float:
-        """Smoothed inverse document frequency; unseen names get the highest weight."""
-        return math.log((1 + self.docs) / (1 + self.counts.get(name, 0))) + 1.0
-
-
-def name_overlap(names: Sequence[str], cluster: _Cluster, freq: NameFrequencies,
-                 weights: Sequence[float] | None = None) -> float:
-    """Rarity-weighted share of the article's names that the cluster's members usually carry.
-
-    `weights` (the names' idf, in order) may be passed in when one article is scored against many clusters.
-    """
-    if not names:
-        return 0.0
-    size = len(cluster.members)
-    weights = [freq.idf(n) for n in names] if weights is None else weights
-    shared = sum(w * min(1.0, cluster.names.get(n, 0) / size) for n, w in zip(names, weights, strict=True))
-    return shared / sum(weights)
-
-
-def _gap(day: date | None, cluster: _Cluster) -> int:
-    if day is None or cluster.first is None or cluster.last is None:
-        return 0
-    if day < cluster.first:
-        return (cluster.first - day).days
-    return max((day - cluster.last).days, 0)
-
-
-_NO_DAY = np.iinfo(np.int64).min // 4
-_GEMV_ROWS = 1024  # larger matrix-vector products make OpenBLAS start threads, slower than the product itself
-
-
-class _Level:
-    """One clustering level: clusters, the active window and the join rule.
-
-    Vector sums and date ranges of all clusters are mirrored in numpy arrays, and the clusters active
-    around the current day are copied into one centroid matrix, rebuilt when the day changes and
-    updated row by row as members join, so scoring an article is one matrix-vector product.
-    """
-
-    def __init__(self, prefix: str, threshold: float, days: int, options: ClusterOptions, dim: int):
-        self.prefix, self.threshold, self.days, self.options = prefix, threshold, days, options
-        self.clusters: list[_Cluster] = []
-        self._first = np.zeros(64, dtype=np.int64)
-        self._last = np.zeros(64, dtype=np.int64)
-        self._active_day: int | None = None
-        self._rows = np.zeros(64, dtype=np.int64)  # cluster index of each active row
-        self._matrix = np.zeros((64, dim), dtype=np.float32)
-        self._norms = np.zeros(64, dtype=np.float32)
-        self._count = 0
-        self._row_of: dict[int, int] = {}
-
-    def append(self, cluster: _Cluster) -> None:
-        """Take a cluster (new or restored) into the level; it is active until the day next changes."""
-        cluster.index = len(self.clusters)
-        self.clusters.append(cluster)
-        if cluster.index >= len(self._first):
-            self._first, self._last = (np.resize(a, 2 * len(a)) for a in (self._first, self._last))
-        self._activate(cluster.index)
-        self.sync(cluster)
-
-    def sync(self, cluster: _Cluster) -> None:
-        """Mirror a cluster's changed vector and dates into the arrays."""
-        self._first[cluster.index] = cluster.first.toordinal() if cluster.first else _NO_DAY
-        self._last[cluster.index] = cluster.last.toordinal() if cluster.last else _NO_DAY
-        row = self._row_of.get(cluster.index)
-        if row is not None:
-            self._matrix[row] = cluster.vector
-            self._norms[row] = np.linalg.norm(cluster.vector)
-
-    def add(self, cluster: _Cluster, member: str, vector: np.ndarray, names: Iterable[str], day: date | None) -> None:
-        """Add a member to a cluster of this level."""
-        cluster.add(member, vector, names, day)
-        self.sync(cluster)
-
-    def _activate(self, index: int) -> None:
-        if self._count == len(self._rows):
-            self._rows = np.resize(self._rows, 2 * self._count)
-            self._norms = np.resize(self._norms, 2 * self._count)
-            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
-        self._rows[self._count] = index
-        self._row_of[index] = self._count
-        self._count += 1
-
-    def _refresh(self, day: date | None) -> None:
-        """Rebuild the active rows for `day`: clusters whose date range is within `days` of it."""
-        key = day.toordinal() if day else -1
-        if key == self._active_day:
-            return
-        self._active_day = key
-        size = len(self.clusters)
-        first, last = self._first[:size], self._last[:size]
-        active = (first == _NO_DAY) | ((key >= first - self.days) & (key <= last + self.days))
-        indices = (np.arange(size) if day is None else np.flatnonzero(active)).tolist()
-        self._count = 0
-        self._row_of = {}
-        for index in indices:
-            self._activate(index)
-        if indices:
-            self._matrix[: self._count] = np.stack([self.clusters[i].vector for i in indices])
-            self._norms[: self._count] = np.linalg.norm(self._matrix[: self._count], axis=1)
-
-    def _cosines(self, vector: np.ndarray) -> np.ndarray:
-        matrix = self._matrix[: self._count]
-        dots = np.concatenate([matrix[i : i + _GEMV_ROWS] @ vector for i in range(0, self._count, _GEMV_ROWS)])
-        return dots / np.maximum(self._norms[: self._count], 1e-12)
-
-    def assign(self, member: str, vector: np.ndarray, names: list[str], day: date | None,
-               freq: NameFrequencies) -> _Cluster:
-        """Add a member to the best-scoring active cluster, or to a new one; returns the cluster."""
-        best, best_score = None, self.threshold
-        self._refresh(day)
-        if self._count:
-            cosines = self._cosines(vector)
-            weights = [freq.idf(n) for n in names]
-            w, penalty = self.options.name_weight, self.options.day_penalty
-            for k in np.argsort(-cosines, kind="stable")[:10].tolist():
-                cluster = self.clusters[int(self._rows[k])]
-                cosine, gap = float(cosines[k]), _gap(day, cluster)
-                if (1 - w) * cosine + w - penalty * gap < best_score:
-                    continue  # even full name overlap could not lift it to the best so far
-                overlap = name_overlap(names, cluster, freq, weights)
-                score = (1 - w) * cosine + w * overlap - penalty * gap
-                if score >= best_score:
-                    best, best_score = cluster, score
-        if best is None:
-            name = f"{self.prefix}-{member.removeprefix('e-')}"
-            best = _Cluster(name, [], np.zeros_like(vector), Counter(), None, None)
-            self.append(best)
-        self.add(best, member, vector, names, day)
-        return best
-
-
 def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 def _restore(previous: Grouping, vectors: dict[str, np.ndarray], days: dict[str, date | None],
-             state: dict, levels: tuple[_Level, _Level], dim: int) -> None:
-    """Rebuild both levels' running state from stored events, stories and name counts."""
+             state: dict, levels: tuple[EventLevel, Level], dim: int) -> None:
+    """Rebuild both levels' running state from stored events, stories and name counts.
+
+    An event's word and number counts are left to be read from its members' texts if it is ever a candidate.
+    """
     event_level, story_level = levels
     names = state.get("names", {})
     for event in previous.events:
-        cluster = _Cluster(event.id, [], np.zeros(dim, np.float32), Counter(), None, None, event.story)
+        cluster = Cluster(event.id, [], np.zeros(dim, np.float32), Counter(), None, None, event.story, filled=False)
         for article in event.articles:
             cluster.add(article, vectors[article], (), days.get(article))
         cluster.names = Counter(names.get(event.id, {}))
@@ -279,13 +72,13 @@ def _restore(previous: Grouping, vectors: dict[str, np.ndarray], days: dict[str,
     by_id = {c.id: c for c in event_level.clusters}
     for story in previous.stories:
         events = [by_id[e] for e in story.events if e in by_id]
-        cluster = _Cluster(story.id, [], np.zeros(dim, np.float32), Counter(), None, None)
+        cluster = Cluster(story.id, [], np.zeros(dim, np.float32), Counter(), None, None)
         for event in events:
             _widen(cluster, event.id, event)
         story_level.append(cluster)
 
 
-def _widen(story: _Cluster, member: str | None, event: _Cluster, level: _Level | None = None) -> None:
+def _widen(story: Cluster, member: str | None, event: Cluster, level: Level | None = None) -> None:
     """Add an event to a story (or, with `member` None, only stretch the story's dates to the event's)."""
     if member is not None:
         story.add(member, _unit(event.vector), _top(event), event.first)
@@ -295,7 +88,7 @@ def _widen(story: _Cluster, member: str | None, event: _Cluster, level: _Level |
         level.sync(story)
 
 
-def _top(cluster: _Cluster, count: int = 15) -> list[str]:
+def _top(cluster: Cluster, count: int = 15) -> list[str]:
     size = len(cluster.members)
     common = [(n, c) for n, c in cluster.names.items() if c * 2 >= size or size == 1]
     return [n for n, _ in sorted(common, key=lambda kv: (-kv[1], kv[0]))[:count]]
@@ -327,42 +120,54 @@ def cluster_articles(
     state = state or {}
     days = {a.id: parse_day(a.published) for a in articles}
     freq = NameFrequencies(state.get("docs", 0), state.get("df"))
+    words = WordFrequencies.from_state(state.get("words"))
     dim = len(next(iter(vectors.values()))) if vectors else 0
-    events = _Level("e", options.event_threshold, options.event_days, options, dim)
-    stories = _Level("s", options.story_threshold, options.story_days, options, dim)
+    by_id = {a.id: a for a in articles}
+    read = lambda i: read_signals([_signal_text(by_id[i])], options.top_names)[0]  # noqa: E731
+    events = EventLevel(options, dim, options.event_model, read, vectors)
+    stories = Level("s", options.story_threshold, options.story_days, options, dim)
     _restore(previous, vectors, days, state, (events, stories), dim)
     done = {a for e in previous.events for a in e.articles}
     fresh = sorted((a for a in articles if a.id not in done), key=lambda a: earliest_key(days[a.id], a.id))
-    _assign_articles(fresh, vectors, days, copies, freq, events, stories, options)
+    _assign_articles(fresh, vectors, days, copies, (freq, words), events, stories, options)
     _assign_events(events, stories, freq)
     grouping = _grouping(articles, vectors, copies, events, stories)
     names = {c.id: dict(c.names) for c in events.clusters}
-    return grouping, {"docs": freq.docs, "df": dict(freq.counts), "names": names}
+    return grouping, {"docs": freq.docs, "df": dict(freq.counts), "names": names, "words": words.to_state()}
+
+
+def _signal_text(article: Article) -> str:
+    """Title and body: what names, numbers and words are read from."""
+    return f"{article.title}\n{article.text}" if article.title else article.text
 
 
 def _assign_articles(
     fresh: Sequence[Article], vectors: dict[str, np.ndarray], days: dict[str, date | None],
-    copies: Sequence[CopyLink], freq: NameFrequencies, events: _Level, stories: _Level, options: ClusterOptions,
+    copies: Sequence[CopyLink], freqs: tuple[NameFrequencies, WordFrequencies], events: EventLevel,
+    stories: Level, options: ClusterOptions,
 ) -> None:
     """Put each new article in an event; an article joining an event already in a story stretches the story."""
     copy_of = {c.article: c.copy_of for c in copies if c.copy_of}
     event_of = {a: c for c in events.clusters for a in c.members}
     story_by_id = {c.id: c for c in stories.clusters}
-    found = map_chunks(partial(_names_of, top=options.top_names), [a.text for a in fresh], usable_cores())
-    for article, names in zip(fresh, found, strict=True):
-        freq.add(names)
+    names, words = freqs
+    found = map_chunks(partial(read_signals, top_names=options.top_names), [_signal_text(a) for a in fresh],
+                       usable_cores())
+    for article, signals in zip(fresh, found, strict=True):
+        names.add(signals.names)
+        words.add(signals.words)
         vector, day = vectors[article.id], days[article.id]
         original = event_of.get(copy_of.get(article.id, ""))
         if original is not None:
-            events.add(original, article.id, vector, names, day)
+            events.take(original, article.id, vector, signals, day)
         else:
-            original = events.assign(article.id, vector, names, day, freq)
+            original = events.assign_article(article.id, vector, signals, day, names, words)
         event_of[article.id] = original
         if original.parent in story_by_id:
             _widen(story_by_id[original.parent], None, original, stories)
 
 
-def _assign_events(events: _Level, stories: _Level, freq: NameFrequencies) -> None:
+def _assign_events(events: Level, stories: Level, freq: NameFrequencies) -> None:
     """Put each event without a story into the best recent story, or a new one."""
     for event in events.clusters:
         if event.parent is None:
@@ -386,7 +191,7 @@ def _span(members: Iterable[str], by_id: dict[str, Article]) -> tuple[str | None
 
 
 def _grouping(articles: Sequence[Article], vectors: dict[str, np.ndarray], copies: Sequence[CopyLink],
-              events: _Level, stories: _Level) -> Grouping:
+              events: Level, stories: Level) -> Grouping:
     """Plain `Event` and `Story` records from the running clusters."""
     by_id = {a.id: a for a in articles}
     days = {a.id: parse_day(a.published) for a in articles}

@@ -1,0 +1,152 @@
+"""The event level: an article joins the event the same-event model gives the highest probability, or starts one.
+
+Candidates are the events active around the article's day (all of them for an undated article), and of those
+the `event_candidates` closest by centroid cosine, found by one exact matrix-vector product; each is then
+scored on the signals of `wiretrace.stories.signals`. The join needs the model's probability, not a cosine,
+to clear the bar, so a look-alike event of the same kind (a second earthquake, another arrest of the same
+man) stays apart when its names and numbers differ, and a rewritten telling without a headline still joins
+when its words match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+import numpy as np
+
+from wiretrace.stories.levels import Cluster, ClusterOptions, Level, gap_days
+from wiretrace.stories.names import NameFrequencies, name_overlap
+from wiretrace.stories.signals import SameEventModel, TextSignals, WordFrequencies
+
+
+class EventLevel(Level):
+    """Events: the `Level` machinery (active window, centroid matrix) with the same-event model as join rule."""
+
+    def __init__(self, options: ClusterOptions, dim: int, model: SameEventModel,
+                 signals_of: Callable[[str], TextSignals], vectors: dict[str, np.ndarray]):
+        super().__init__("e", 1.0, options.event_days, options, dim)
+        self.model = model
+        self.signals_of = signals_of
+        self.vectors = vectors
+        self._tf: dict[str, dict[str, float]] = {}
+
+    def _tf_of(self, member: str) -> dict[str, float]:
+        if member not in self._tf:
+            self._tf[member] = self.signals_of(member).tf_vector()
+        return self._tf[member]
+
+    def closest_member(self, vector: np.ndarray, keywords: dict[str, float], cluster: Cluster) -> tuple[float, float]:
+        """The best embedding and term cosines to one of the event's last `recent_members` members.
+
+        A single-link signal beside the average ones: a telling framed like one member (the left-leaning
+        one) but not like the others still shows up; the model weighs it, so it cannot chain on its own.
+        """
+        recent = cluster.members[-self.options.recent_members :]
+        best_vector = max(float(self.vectors[m] @ vector) for m in recent)
+        norm = math.sqrt(sum(w * w for w in keywords.values())) or 1.0
+        best_terms = max(sum(w * self._tf_of(m).get(t, 0.0) for t, w in keywords.items()) for m in recent) / norm
+        return best_vector, best_terms
+
+    def fill(self, cluster: Cluster) -> None:
+        """Count a restored event's words and numbers from its members' texts (once)."""
+        if not cluster.filled:
+            for member in cluster.members:
+                _count(cluster, self.signals_of(member))
+            cluster.filled = True
+
+    def take(self, cluster: Cluster, member: str, vector: np.ndarray, signals: TextSignals,
+             day: date | None) -> None:
+        """Add an article to an event: its vector, names, words, numbers and day."""
+        self.fill(cluster)
+        _count(cluster, signals)
+        self.add(cluster, member, vector, signals.names, day)
+
+    def start(self, member: str, dim_like: np.ndarray) -> Cluster:
+        """A new, empty event named after its first article."""
+        cluster = Cluster(f"e-{member.removeprefix('e-')}", [], np.zeros_like(dim_like), Counter(), None, None)
+        self.append(cluster)
+        return cluster
+
+    def candidates(self, vector: np.ndarray, signals: TextSignals, day: date | None, names: NameFrequencies,
+                   words: WordFrequencies) -> list[tuple[Cluster, list[float]]]:
+        """The closest active events with the article's features against each, closest first."""
+        self._refresh(day)
+        if not self._count:
+            return []
+        cosines = self._cosines(vector)
+        name_weights = [names.idf(n) for n in signals.names]
+        keywords = words.keywords(signals.words, self.options.top_words)
+        out = []
+        for k in np.argsort(-cosines, kind="stable")[: self.options.event_candidates].tolist():
+            cluster = self.clusters[int(self._rows[k])]
+            self.fill(cluster)
+            mean = float(cosines[k]) * float(self._norms[k]) / len(cluster.members)
+            closest = self.closest_member(vector, keywords, cluster)
+            out.append((cluster, features((float(cosines[k]), mean, *closest), signals, keywords, name_weights,
+                                          cluster, day, names)))
+        return out
+
+    def assign_article(self, member: str, vector: np.ndarray, signals: TextSignals, day: date | None,
+                       names: NameFrequencies, words: WordFrequencies) -> Cluster:
+        """Add an article to the most probable candidate event over its threshold, or to a new event."""
+        best, best_p = None, 0.0
+        for cluster, x in self.candidates(vector, signals, day, names, words):
+            regression = self.model.regression(x)
+            p = regression.probability(x)
+            if p >= regression.threshold and p >= best_p:
+                best, best_p = cluster, p
+        if best is None:
+            best = self.start(member, vector)
+        self.take(best, member, vector, signals, day)
+        return best
+
+
+def _count(cluster: Cluster, signals: TextSignals) -> None:
+    cluster.words.update(signals.words.keys())
+    cluster.numbers.update(signals.numbers)
+    for word, weight in signals.tf_vector().items():
+        cluster.terms[word] = cluster.terms.get(word, 0.0) + weight
+
+
+def _cover(counts: Counter, size: int, weights: dict[str, float] | list[tuple[str, float]]) -> float:
+    items = weights.items() if isinstance(weights, dict) else weights
+    total = shared = 0.0
+    for key, weight in items:
+        total += weight
+        shared += weight * min(1.0, counts.get(key, 0) / size)
+    return shared / total if total else 0.0
+
+
+def features(cosines: tuple[float, float, float, float], signals: TextSignals, keywords: dict[str, float],
+             name_weights: list[float], cluster: Cluster, day: date | None, names: NameFrequencies) -> list[float]:
+    """The article-versus-event features, in `signals.FEATURES` order.
+
+    `cosines` are the embedding cosines to the centroid, to the average and the closest member, and the
+    term cosine to the closest member.
+    """
+    centroid, mean, closest, closest_terms = cosines
+    size = len(cluster.members)
+    undated = day is None or cluster.first is None
+    numbers = [(n, 1.0) for n in sorted(signals.numbers)]
+    norm = math.sqrt(sum(w * w for w in keywords.values())) or 1.0
+    term_cosine = sum(w * cluster.terms.get(t, 0.0) for t, w in keywords.items()) / norm / size
+    name_cover = name_overlap(list(signals.names), cluster, names, name_weights)
+    number_cover = _cover(cluster.numbers, size, numbers)
+    return [
+        centroid,
+        mean,
+        closest,
+        _cover(cluster.words, size, keywords),
+        term_cosine,
+        closest_terms,
+        name_cover,
+        number_cover,
+        1.0 if signals.names and cluster.names and not name_cover else 0.0,
+        1.0 if numbers and cluster.numbers and not number_cover else 0.0,
+        0.0 if undated else math.log1p(gap_days(day, cluster)),
+        1.0 if undated else 0.0,
+        math.log(size),
+    ]

@@ -1,0 +1,49 @@
+"""The event level on regimes the labelled sets hold: no titles, no dates, events over days, look-alikes."""
+
+import pytest
+
+from wiretrace.ml.embedder import LEAD_TOKENS, EmbedOptions, MiniLMEmbedder
+from wiretrace.models import Article
+from wiretrace.stories.cluster import cluster_articles
+from wiretrace.stories.embed import article_lead
+
+QUAKE_A = ("A magnitude 6.4 earthquake struck the Ardala valley in northern Peru early on Tuesday, killing at least "
+           "112 people and destroying 1,200 homes, Peru's civil defence agency said. Rescuers in Ardala dug through "
+           "rubble as aftershocks shook the valley.")
+QUAKE_A2 = ("Rescuers searched collapsed homes in Peru's Ardala valley after a 6.4 magnitude quake killed 112 people "
+            "on Tuesday, officials said, with 1,200 houses flattened and roads into Ardala cut by landslides.")
+QUAKE_B = ("A magnitude 5.1 earthquake shook the Kestrel coast of Chile on Tuesday, injuring 14 people and damaging "
+           "a port, Chilean emergency officials said. Kestrel's mayor said the harbour wall cracked.")
+TRIAL = ("Jurors in the fraud trial of former mayor Hollis Brant heard on {day} from an accountant who said Brant "
+         "moved $2.3 million of city money into a private account. The Brant trial resumes next week.")
+
+
+def _cluster(articles):
+    embedder = MiniLMEmbedder(EmbedOptions(max_tokens=LEAD_TOKENS))
+    vectors = embedder.embed([article_lead(a) for a in articles])
+    grouping, _ = cluster_articles(articles, {a.id: vectors[i] for i, a in enumerate(articles)})
+    return {a: e.id for e in grouping.events for a in e.articles}
+
+
+@pytest.mark.parametrize("published", ["2023-05-02", None])
+@pytest.mark.parametrize("titled", [True, False])
+def test_look_alike_events_of_one_kind_stay_apart_and_retellings_join(published, titled):
+    titles = ["Peru quake kills 112", "Ardala quake: rescuers search rubble", "Chile quake injures 14"]
+    articles = [Article(id=f"q{i}", text=text, title=title if titled else None, published=published)
+                for i, (text, title) in enumerate(zip([QUAKE_A, QUAKE_A2, QUAKE_B], titles, strict=True))]
+    event = _cluster(articles)
+    assert event["q0"] == event["q1"]
+    assert event["q2"] != event["q0"]
+
+
+def test_an_event_that_runs_for_days_keeps_its_later_reports():
+    days = ["Monday", "Wednesday", "Friday"]
+    articles = [Article(id=f"t{i}", text=TRIAL.format(day=day), published=f"2023-05-{1 + 2 * i:02d}")
+                for i, day in enumerate(days)]
+    assert len(set(_cluster(articles).values())) == 1
+
+
+def test_the_same_words_a_month_apart_are_a_new_happening():
+    articles = [Article(id=f"t{i}", text=TRIAL.format(day="Monday"), published=day)
+                for i, day in enumerate(["2023-05-01", "2023-06-12"])]
+    assert len(set(_cluster(articles).values())) == 2
