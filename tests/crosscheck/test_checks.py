@@ -91,3 +91,14 @@ def test_bounds_are_compatible_with_values_inside_them(a, b, expected):
 ])
 def test_clauses_drop_the_reporting_frame_and_split_coordinated_claims(text, expected):
     assert checks.clauses(text) == expected
+
+
+def test_numbers_that_count_different_things_are_not_compared():
+    from wiretrace.crosscheck.checks import number_agreement
+
+    claim = "The bridge will close for three weeks of repairs"
+    assert number_agreement(claim, "A ferry will run every twenty minutes while the bridge is shut") is None
+    assert number_agreement(claim, "The bridge will close for four weeks") is False
+    assert number_agreement("12,000 vehicles cross it", "4,000 passengers a day use the ferry") is None
+    assert number_agreement("12,000 vehicles cross it", "About 12,000 cars cross it") is True
+    assert number_agreement("It cost 5 million", "It cost 7 million") is False  # no counted word: compared

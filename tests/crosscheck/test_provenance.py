@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from wiretrace.crosscheck.independence import normal_name
 from wiretrace.crosscheck.mentions import ClaimGroup, Mention
-from wiretrace.crosscheck.provenance import node_id, node_kind, trace_provenance
+from wiretrace.crosscheck.provenance import described_outlets, node_id, node_kind, trace_provenance
 from wiretrace.models import Article, Claim
 
 
@@ -58,3 +60,23 @@ def test_a_person_who_is_not_last_in_the_chain_is_cited_not_quoted():
 
 def test_no_groups_no_graph():
     assert trace_provenance([]).to_dict() == {"nodes": [], "edges": []}
+
+
+@pytest.mark.parametrize(("label", "kind"), [
+    ("Associated Press", "outlet"), ("Le Monde", "outlet"), ("the Zorvian Gazette", "outlet"),  # listed; a word
+    ("the Pentagon", "agency"), ("Bundestag", "agency"), ("the interior ministry", "agency"),
+    ("ZNSB", "agency"),  # an unlisted body named by its initials
+    ("a leaked memo", "document"), ("Mira Voss", "person"),
+])
+def test_node_kinds_come_from_broad_lists_not_story_words(label, kind):
+    assert node_kind(label, set()) == kind
+
+
+def test_an_outlet_the_story_describes_as_one_is_an_outlet():
+    texts = ["Officials were barred from resigning, the independent publication Zorbly reported, citing sources.",
+             "Ivo Marr told the newspaper the ban was informal."]
+    assert described_outlets({"Zorbly", "Ivo Marr"}, texts) == {"Zorbly"}
+    m = _mention(1, "Harbour Times", "statement", ("Zorbly",))
+    m.claim.text = texts[0]
+    graph = trace_provenance([ClaimGroup("g1", "t", "statement", [m])]).to_dict()
+    assert {n["id"]: n["kind"] for n in graph["nodes"]}["zorbly"] == "outlet"

@@ -86,7 +86,35 @@ def number_agreement(claim: str, evidence: str) -> bool | None:
     evidence_numbers = find_numbers(evidence)
     if not claim_numbers or not evidence_numbers:
         return None
-    return all(any(numbers_compatible(n, other) for other in evidence_numbers) for n in claim_numbers)
+    verdicts = [_borne_out(n, counted_unit(claim, n), evidence, evidence_numbers) for n in claim_numbers]
+    if False in verdicts:
+        return False
+    return True if True in verdicts else None
+
+
+_UNIT = re.compile(r"\s*(?:-?\s*plus\b|\+)?[\s-]*(?:[a-z]+-)?([a-z]+)", re.I)
+
+
+def counted_unit(text: str, number: Number) -> str | None:
+    """The word a number counts ("3 weeks" -> "week", "12,000 vehicles" -> "vehicle"), None if it is bare.
+
+    Two numbers are only read as one quantity stated twice when they count the same thing: "every twenty
+    minutes" says nothing against "for three weeks".
+    """
+    match = _UNIT.match(text, number.end)
+    if not match or match[1].lower() in _STOP:
+        return None
+    return _stem(match[1].lower()).removesuffix("s")
+
+
+def _borne_out(number: Number, unit: str | None, evidence: str, stated: list[Number]) -> bool | None:
+    """True if the evidence states a compatible number, False if it states the same kind only differently."""
+    if any(numbers_compatible(number, other) for other in stated):
+        return True
+    units = [counted_unit(evidence, other) for other in stated]
+    if unit is not None and all(u is not None and u != unit for u in units):
+        return None  # the evidence counts other things: nothing to compare
+    return False
 
 
 def content_words(text: str) -> set[str]:

@@ -1,7 +1,7 @@
 """Detail by detail: what a retelling sentence changed from the source sentences it retells.
 
-A small NLI model reads "Putin signed an official decree" as entailed by "Putin's decree was
-unofficial": the two share nearly every word. A fact-checker reads the details instead: the names, the
+A small NLI model reads "The president signed an official decree" as entailed by "The president's
+decree was unofficial": the two share nearly every word. A fact-checker reads the details instead: the names, the
 numbers and dates, the qualifiers (official, confirmed, nearly), negation, hedges, who said it, and
 words reversed (praised for denounced). `compare` does that and returns one typed `DetailFinding` per
 changed detail, with the span in the retelling and the span in the source that it contradicts (none for
@@ -219,7 +219,7 @@ def _finding(kind: str, claim: Parsed, start: int, end: int, reason: str, source
 
 
 def _prefix(word: str) -> str:
-    """Enough of a word to match its other forms: "Russian" ~ "Russia", "Ukrainian" ~ "Ukraine"."""
+    """Enough of a word to match its other forms: "Russian" ~ "Russia", "Kenyan" ~ "Kenya"."""
     return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
 
 

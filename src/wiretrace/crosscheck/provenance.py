@@ -7,25 +7,45 @@ told about: `cites` (an outlet or agency relying on another), `quotes` (a person
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from wiretrace.crosscheck.independence import normal_name
 from wiretrace.crosscheck.mentions import ClaimGroup
+from wiretrace.ingest.metadata import known_outlets
 
+_ACRONYM = re.compile(r"[A-Z]{2,6}")  # NATO, a ministry's initials: an unlisted body named by its initials
 _DOCUMENT = re.compile(r"\b(documents?|report|memo|decree|statement|letter|filing|leak|cache|study|survey|data)\b", re.I)
-_AGENCY = re.compile(
-    r"\b(ministry|department|agency|council|government|office|kremlin|court|police|army|military|service|"
-    r"commission|committee|parliament|duma|senate|congress|administration|embassy|mod|un|nato|fsb|cia|fbi)\b",
+_OUTLET_WORDS = re.compile(
+    r"(\.com|\.co\.uk|\.ru|\.org|\.net|\.news)$|\b(times|post|news|mail|telegraph|guardian|herald|tribune|"
+    r"journal|gazette|press|wire|radio|tv|television|magazine|daily|weekly|chronicle|observer|outlet|website|"
+    r"site|portal|channel|broadcaster|broadcasting|media|newspaper|paper|publication)\b",
     re.I,
 )
-_OUTLET = re.compile(
-    r"(\.com|\.co\.uk|\.ru|\.org)$|\b(times|post|news|mail|telegraph|sun|guardian|herald|tribune|journal|gazette|"
-    r"reuters|ap|afp|bbc|cnn|express|istories|press|wire|radio|tv|magazine|daily|chronicle|observer)\b",
-    re.I,
-)
+INSTITUTIONS_FILE = "institutions.tsv"  # institution words, written from general knowledge: see its header
+
+
+@functools.cache
+def _outlet_names() -> re.Pattern[str]:
+    """Names of the packaged outlets and wire agencies (hundreds, `ingest/data/outlets.tsv`) as whole words."""
+    names = {name.lower() for name, _kind in known_outlets().values()}
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b", re.I)
+
+
+@functools.cache
+def _institutions() -> re.Pattern[str]:
+    """Words naming an institution, from the packaged data file (`crosscheck/data/institutions.tsv`)."""
+    text = resources.files("wiretrace.crosscheck").joinpath("data", INSTITUTIONS_FILE).read_text(encoding="utf-8")
+    words = {line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.I)
+
+
+def _is_outlet(label: str) -> bool:
+    return bool(_OUTLET_WORDS.search(label) or _outlet_names().search(label))
 
 
 @dataclass
@@ -42,13 +62,33 @@ class ProvenanceGraph:
 
 def node_kind(label: str, outlets: set[str]) -> str:
     """Classify a chain element by its wording."""
-    if label in outlets or _OUTLET.search(label):
+    if label in outlets or _is_outlet(label):
         return "outlet"
     if _DOCUMENT.search(label):
         return "document"
-    if _AGENCY.search(label):
+    if _institutions().search(label) or _ACRONYM.fullmatch(label.strip()):
         return "agency"
     return "person"
+
+
+_OUTLET_NOUN = r"(?:outlet|publication|newspaper|paper|website|site|portal|magazine|broadcaster|channel|news agency)"
+
+
+def described_outlets(labels: set[str], texts: Sequence[str]) -> set[str]:
+    """The labels a story's own sentences call an outlet ("the publication Foo", "Bar, a news website").
+
+    A name alone says little (a one-word brand reads like a surname); the story usually says once what it is.
+    """
+    found = set()
+    for label in labels:
+        name = re.escape(normal_name(label))
+        if len(name) < 2:
+            continue
+        near = re.compile(rf"{_OUTLET_NOUN}\s+(?:[\w-]+\s+){{0,2}}?{name}\b|\b{name}(?:['’]s?)?\s+(?:[\w-]+\s+)?"
+                          rf"{_OUTLET_NOUN}\b|\b{name},\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?{_OUTLET_NOUN}\b", re.I)
+        if any(near.search(text) for text in texts):
+            found.add(label)
+    return found
 
 
 def node_id(label: str) -> str:
@@ -59,6 +99,8 @@ def node_id(label: str) -> str:
 def trace_provenance(groups: Sequence[ClaimGroup]) -> ProvenanceGraph:
     """The graph of every mention's chain; the primary source of each group marked."""
     outlets = {m.outlet for g in groups for m in g.mentions}
+    labels = {c for g in groups for m in g.mentions for c in m.claim.attribution if c}
+    outlets |= described_outlets(labels - outlets, [m.claim.text for g in groups for m in g.mentions])
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
 

@@ -61,8 +61,8 @@ class CheckOptions:
     contrast_candidates: int = 4
     """Sentences using the opposite of one of the claim's qualifiers or words ("unofficial" for "official",
     `crosscheck.lexicon`) judged besides the reranked ones, whatever their rank: restatements of the rest
-    of the claim would otherwise crowd them out. Hand-set on the seed claim "Putin signed an official
-    decree banning resignations"."""
+    of the claim would otherwise crowd them out. Hand-set on a seed claim of the form "X signed an
+    official decree banning Y" (the seeds call the decree unofficial)."""
     contrast_min_shared: int = 1
     """Content words such a sentence must share with the claim to be about it. Hand-set on the seeds."""
 
@@ -110,7 +110,7 @@ class CheckOptions:
     detail_conflict_types: tuple[str, ...] = ("date", "qualifier", "antonym", "speaker")
     """Finding types of `crosscheck.details.compare` that turn a sentence against the claim (numbers and
     negation have their own checks above; an invented detail only keeps a sentence from supporting).
-    Hand-set on the seed table: "entity" (Kremlin for Russian) and token-level "negation" ("banned from
+    Hand-set on the seed table: "entity" (a government seat named for its country) and token-level "negation" ("banned from
     resigning" read as a negated "resign") refuted true seed claims, so `check` leaves them out."""
     detail_conflict_relevance: float = 0.4
     """Cosine to the claim a sentence needs before a changed detail in it refutes the claim: below it the
