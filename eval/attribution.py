@@ -2,6 +2,8 @@
 
 Usage: python eval/attribution.py DIR [--limit N] [--json]
 
+Beside wiretrace it scores a reporting-verb baseline (`eval/attribution_baseline.py`) on the same files.
+
 DIR holds `text/NAME.txt` and `attributions/NAME_ANNOTATOR.ann` with `Source`, `Cue` and `Content` spans
 joined by `Attribution` relations, offsets into the raw text file. Extraction runs on the raw text, so
 predicted offsets are directly comparable. Reports precision, recall and F1 of Source and Content spans
@@ -17,6 +19,8 @@ import re
 import sys
 import time
 from pathlib import Path
+
+from attribution_baseline import predict_text as baseline_predict
 
 from wiretrace.claims import ExtractOptions, analyze_texts
 
@@ -99,6 +103,14 @@ def evaluate(directory: Path, limit: int | None = None) -> dict:
     preds = [predict(a) for a in analyze_texts(texts, ExtractOptions())]
     seconds = time.perf_counter() - started
     result: dict = {"documents": len(anns), "seconds": round(seconds, 1)}
+    result.update(score(preds, golds))
+    result["baseline"] = score([baseline_predict(t) for t in texts], golds)
+    return result
+
+
+def score(preds: list[dict], golds: list[dict]) -> dict:
+    """Precision, recall and F1 of each kind of span, exact and overlapping."""
+    result = {}
     for kind in ("source", "content", "pairs"):
         for mode in ("exact", "overlap"):
             match = pair_match(mode) if kind == "pairs" else span_match(mode)
@@ -122,9 +134,13 @@ def main() -> int:
         return 0
     print(f"{result['documents']} documents, {result['seconds']} s")
     for key, value in result.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and key != "baseline":
+            base = result["baseline"][key]
             print(f"{key:16} P {value['precision']:.3f}  R {value['recall']:.3f}  F1 {value['f1']:.3f}"
-                  f"  (pred {value['predicted']}, gold {value['gold']})")
+                  f"  (pred {value['predicted']}, gold {value['gold']})   baseline F1 {base['f1']:.3f}"
+                  f" (P {base['precision']:.3f} R {base['recall']:.3f})")
+    print("baseline: a reporting-verb rule over regex sentences (eval/attribution_baseline.py); floor: none"
+          " predicted, F1 0")
     return 0
 
 

@@ -29,6 +29,7 @@ import random
 import re
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -63,6 +64,7 @@ class Row:
     model: Scores
     baseline: Scores
     per_kind: dict[str, float]
+    floor: Scores  # every pair given the train split's most frequent label
 
 
 # ---------------------------------------------------------------- data
@@ -206,13 +208,14 @@ def predict(rows: list[dict], model, baseline: EmbeddingBaseline, batch_size: in
     )
 
 
-def make_row(name: str, rows: list[dict], preds: Predictions) -> Row:
+def make_row(name: str, rows: list[dict], preds: Predictions, majority: int) -> Row:
     per_kind = {}
     for kind in sorted({r["kind"] for r in rows if "kind" in r}):
         mask = np.array([r.get("kind") == kind for r in rows])
         per_kind[kind] = round(float(np.mean(preds.gold[mask] == preds.model[mask])), 4)
     n = len(preds.gold)
-    return Row(name, n, scores(preds.gold, preds.model), scores(preds.gold, preds.baseline), per_kind)
+    floor = scores(preds.gold, np.full_like(preds.gold, majority))
+    return Row(name, n, scores(preds.gold, preds.model), scores(preds.gold, preds.baseline), per_kind, floor)
 
 
 def pool(preds: list[Predictions]) -> Predictions:
@@ -221,16 +224,19 @@ def pool(preds: list[Predictions]) -> Predictions:
 
 
 def print_table(rows: list[Row], seconds: float) -> None:
-    print(f"{'file':34} {'n':>6} | {'acc':>6} {'F1':>6} {'acc2':>6} | {'b.acc':>6} {'b.F1':>6} | {'dF1':>6}")
+    print(f"{'file':34} {'n':>6} | {'acc':>6} {'F1':>6} {'acc2':>6} | {'b.acc':>6} {'b.F1':>6} | {'dF1':>6}"
+          f" | {'f.acc':>6} {'f.F1':>6}")
     for r in rows:
         d = r.model.macro_f1 - r.baseline.macro_f1
         print(
             f"{r.name[:34]:34} {r.n:6d} | {r.model.accuracy:6.3f} {r.model.macro_f1:6.3f} "
             f"{r.model.two_way_accuracy:6.3f} | {r.baseline.accuracy:6.3f} {r.baseline.macro_f1:6.3f} | {d:+6.3f}"
+            f" | {r.floor.accuracy:6.3f} {r.floor.macro_f1:6.3f}"
         )
         if r.per_kind:
             print("    per kind (model acc): " + ", ".join(f"{k} {v:.3f}" for k, v in r.per_kind.items()))
-    print(f"acc2 = entailment vs not; b. = embedding baseline; {seconds:.0f}s")
+    print(f"acc2 = entailment vs not; b. = embedding baseline; f. = floor (the train split's majority label);"
+          f" {seconds:.0f}s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,20 +254,23 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     model = load_stance_model(a.model, threads=a.threads)
     baseline = EmbeddingBaseline(model.path.parent / "tokenizer.json")
-    baseline.fit(baseline_fit_rows(a.fit_dir, a.fit_pairs))
+    fit_rows = baseline_fit_rows(a.fit_dir, a.fit_pairs)
+    baseline.fit(fit_rows)
+    majority = Counter(LABEL_ID[r["label"]] for r in fit_rows).most_common(1)[0][0]
     table: list[Row] = []
     nli_preds: list[Predictions] = []
     for f in a.files:
         rows = sample(read_nli(f), a.limit)
         preds = predict(rows, model, baseline, a.batch_size)
-        table.append(make_row(f.name, rows, preds))
+        table.append(make_row(f.name, rows, preds, majority))
         if not table[-1].per_kind:  # synthetic sets (with a "kind" field) are reported on their own
             nli_preds.append(preds)
     if len(nli_preds) > 1:
-        table.append(make_row("ALL NLI FILES (pooled)", [], pool(nli_preds)))
+        table.append(make_row("ALL NLI FILES (pooled)", [], pool(nli_preds), majority))
     if a.climate_fever:
         cf = sample(read_climate_fever(a.climate_fever), a.limit)
-        table.append(make_row("climate-fever (evidence level)", cf, predict(cf, model, baseline, a.batch_size)))
+        cf_preds = predict(cf, model, baseline, a.batch_size)
+        table.append(make_row("climate-fever (evidence level)", cf, cf_preds, majority))
     if a.json:
         out = {"model": str(model.path), "baseline_thresholds": [baseline.low, baseline.high], "rows": [asdict(r) for r in table]}
         print(json.dumps(out, indent=2))

@@ -23,3 +23,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "python -m pytest" in ci
     assert "pip install --quiet -e '.[test]'" in ci
+
+
+def test_every_path_the_readme_names_exists():
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    named = set(re.findall(r"`?((?:tests|eval|bench|src/wiretrace)/[\w/]+\.(?:py|tsv|json|md))", README))
+    assert named and not [p for p in sorted(named) if not (root / p).exists()]

@@ -1,8 +1,9 @@
 """TagMap and the on-demand lemma give the tokens exactly what attribute_ruler and lemmatizer give them."""
 
 import pytest
+from conftest import import_or_skip, skip_or_fail
 
-spacy = pytest.importorskip("spacy")
+spacy = import_or_skip("spacy")
 
 from wiretrace.claims.nlp import DEFAULT_MODEL, lemma, parse  # noqa: E402
 
@@ -23,7 +24,7 @@ def reference():
     try:
         return spacy.load(DEFAULT_MODEL, exclude=["senter"])
     except OSError:
-        pytest.skip(f"{DEFAULT_MODEL} is not installed")
+        skip_or_fail(f"{DEFAULT_MODEL} is not installed")
 
 
 def test_same_attributes_as_spacy_components(reference):
