@@ -386,7 +386,7 @@ def test_check_api_and_page_use_one_cached_checker(client, ids):
     r = client.post("/api/check", json={"claim": "The Kelmar harbour bridge will close for three weeks of repairs"})
     assert r.status_code == 200
     verdict = r.json()
-    assert set(verdict) == {"claim", "verdict", "confidence", "explanation", "evidence"}
+    assert set(verdict) == {"key", "claim", "verdict", "confidence", "explanation", "evidence"}
     # both articles say the bridge closes for (about) three weeks of repairs; the checker now reads a number
     # mismatch into them and says disputed (a false "numbers differ", reported in the figures branch), so this
     # accepts supported or disputed but not a verdict without supporting evidence
