@@ -45,6 +45,7 @@ from wiretrace import (
 )
 from wiretrace.web.api import add_api
 from wiretrace.web.pages import add_pages, make_templates, render, render_dossier
+from wiretrace.web.reviews import add_review_routes
 from wiretrace.web.security import (
     CatchAll,
     EarlySizeLimit,
@@ -357,4 +358,5 @@ def create_app(store_url: str, token: str | None = None, options: WebOptions | N
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_api(app, state, upload_limit)
     add_pages(app, state, env, upload_limit)
+    add_review_routes(app, state, env)
     return app
