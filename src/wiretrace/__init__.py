@@ -85,6 +85,7 @@ __all__ = [
     "reviewed_dossier",
     "reviews",
     "scrub_secrets",
+    "search",
     "show_bidi",
     "stated_metadata",
     "stories",
@@ -287,3 +288,11 @@ def json_ld_script(data: Any) -> str:
     from wiretrace.report.claimreview import json_ld_script as safe
 
     return safe(data)
+
+
+def search(store: Store, query: str, limit: int = 20) -> dict[str, Any]:
+    """Full-text search over articles, claims and stories: `{"query", "articles", "claims", "stories"}`."""
+    from wiretrace.store.search import SearchOptions
+    from wiretrace.store.search import search as run
+
+    return run(store, query, SearchOptions(limit=limit))
