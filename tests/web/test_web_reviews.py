@@ -77,3 +77,14 @@ def test_check_page_embeds_escaped_claimreview(seeded):
     assert data["@type"] == "ClaimReview" and data["claimReviewed"] == " ".join(claim.split())
     assert data["reviewRating"]["@type"] == "Rating" and data["itemReviewed"]["@type"] == "Claim"
     assert html.unescape(block.group(1)) == block.group(1)  # no HTML entities: JSON escapes only
+
+
+def test_mentions_link_to_the_original_article_when_known(seeded):
+    client, story = seeded
+    dossier = client.get(f"/api/stories/{story}/dossier?show_dismissed=true").json()
+    urls = {m["url"] for d in dossier["discrepancies"] for m in d["mentions"] if m["url"]}
+    assert urls, "no mention of the story has a known URL"
+    page = client.get(f"/stories/{story}?show_dismissed=1").text
+    linked = set(re.findall(r'<a class="original-link" href="([^"]+)"', page))
+    assert {html.escape(u) for u in urls} <= linked
+    assert all(u.startswith(("http://", "https://")) for u in linked)

@@ -23,7 +23,8 @@ class Mention:
     def to_dict(self) -> dict[str, Any]:
         """The dossier's mention shape."""
         return {
-            "claim": self.claim.id, "article": self.article.id, "outlet": self.outlet, "kind": self.claim.kind,
+            "claim": self.claim.id, "article": self.article.id, "url": self.article.url, "outlet": self.outlet,
+            "kind": self.claim.kind,
             "text": self.claim.text, "start": self.claim.start, "end": self.claim.end, "stance": self.stance,
             "speaker": self.claim.speaker, "attribution": list(self.claim.attribution),
             "hedges": list(self.claim.hedges),
