@@ -114,7 +114,7 @@ def test_the_rule_itself(module, target, upward):
 
 # What the front ends may import: the façade, their own package, for the CLI the demo and the web app it
 # runs, for the web app the renderers it shares with `dossier --format html` (the claims × outlets matrix).
-FRONT_ENDS = {"cli": ("__init__", "demo", "web"), "web": ("__init__", "web", "report"),
+FRONT_ENDS = {"cli": ("__init__", "cli", "demo", "web"), "web": ("__init__", "web", "report"),
               "demo": ("__init__", "models", "demo")}
 
 

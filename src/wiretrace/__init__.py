@@ -25,11 +25,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from wiretrace.engines.ray import RayOptions
-from wiretrace.errors import NotFound, StoreUnavailable, UsageError, WiretraceError
+from wiretrace.errors import AmbiguousId, NotFound, StoreUnavailable, UsageError, WiretraceError
 from wiretrace.ingest import IngestOptions
 from wiretrace.ingest.manifest import COLUMNS as MANIFEST_COLUMNS
 from wiretrace.ingest.manifest import Stated, manifest_paths, manifest_row
-from wiretrace.models import Article, Claim, Event, IngestReport, Story
+from wiretrace.models import REVIEW_STATUSES, Article, Claim, Event, IngestReport, Review, Story
 from wiretrace.pipeline import ingest, ingest_ray, update_store
 from wiretrace.report.visible import show_bidi
 from wiretrace.settings import Settings, load_settings
@@ -48,7 +48,9 @@ __all__ = [
     "IngestReport",
     "MANIFEST_COLUMNS",
     "NotFound",
+    "REVIEW_STATUSES",
     "RayOptions",
+    "Review",
     "Settings",
     "Stated",
     "Store",
@@ -59,7 +61,10 @@ __all__ = [
     "__version__",
     "article_rows",
     "check",
+    "check_all",
     "checker",
+    "claim_review",
+    "json_ld_script",
     "claims",
     "cluster",
     "copies",
@@ -72,10 +77,15 @@ __all__ = [
     "manifest_row",
     "open_store",
     "problems",
+    "record_verdict",
     "redact_url",
     "render",
     "resolve_db",
+    "review",
+    "reviewed_dossier",
+    "reviews",
     "scrub_secrets",
+    "search",
     "show_bidi",
     "stated_metadata",
     "stories",
@@ -162,11 +172,67 @@ def dossier(store: Store, story_id: str, settings: Settings | None = None, devic
     return build_dossier(store, story_id, options=settings.crosscheck, device=device or settings.device, **models)
 
 
-def render(report: Dossier, fmt: str) -> str:
-    """A dossier as "json", "md" (Markdown) or "html" (one self-contained page)."""
+def render(report: Dossier | dict[str, Any], fmt: str) -> str:
+    """A dossier (or its contract, as `reviewed_dossier` gives it) as "json", "md" or "html" (one page)."""
     from wiretrace.report import render as render_report
 
     return render_report(report, fmt)
+
+
+def reviewed_dossier(store: Store, report: Dossier | dict[str, Any], show_dismissed: bool = False) -> dict[str, Any]:
+    """The dossier contract with each discrepancy's `review`; dismissed ones left out unless `show_dismissed`.
+
+    Also records the dossier's findings in the store, so `review` can take a prefix of their keys.
+    """
+    from wiretrace.crosscheck.reviewed import discrepancy_findings, with_reviews
+
+    data = report if isinstance(report, dict) else report.to_dict()
+    findings = discrepancy_findings(data)
+    store.put_findings(findings)
+    found = {r.key: r for r in store.get_reviews([k for k, _, _ in findings])}
+    return with_reviews(data, found, show_dismissed)
+
+
+def record_verdict(store: Store, verdict: Verdict) -> dict[str, Any]:
+    """The `check --json` contract with the verdict's `review`; records the verdict as a finding."""
+    data = verdict.to_dict()
+    store.put_findings([(verdict.key, "verdict", {
+        "kind": "verdict", "type": "check", "claim": verdict.claim, "verdict": verdict.verdict,
+        "confidence": data["confidence"]})])
+    found = store.get_reviews([verdict.key])
+    return {**data, "review": found[0].to_dict() if found else None}
+
+
+def review(store: Store, key: str, status: str, note: str = "", by: str = "") -> Review:
+    """Confirm or dismiss a finding by its key or a unique key prefix; replaces an earlier review of it.
+
+    Keys are the `"key"` of a dossier's discrepancies and of a check's verdict. Raises `UsageError` for
+    a status other than confirmed or dismissed, `NotFound` for a key no dossier or check has shown, and
+    `AmbiguousId` (listing candidates) for a prefix of several.
+    """
+    import datetime as dt
+
+    if status not in REVIEW_STATUSES:
+        raise UsageError(f"review status {status!r}: use one of {', '.join(REVIEW_STATUSES)}")
+    candidates = store.finding_keys(key, limit=50)
+    if key in candidates:
+        candidates = [key]
+    if not candidates:
+        raise NotFound(f"no finding with key {key!r}; keys come from: wiretrace dossier STORY --format json, "
+                       "or wiretrace check CLAIM --json")
+    if len(candidates) > 1:
+        raise AmbiguousId(key, "findings", candidates, len(candidates))
+    full = candidates[0]
+    about = store.get_finding(full) or next((r.about for r in store.get_reviews([full])), {})
+    at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    made = Review(key=full, status=status, note=note, by=by, at=at, about=about)
+    store.put_review(made)
+    return made
+
+
+def reviews(store: Store) -> list[Review]:
+    """Every review, oldest first: labelled data for tuning (`reviews --format csv`)."""
+    return store.get_reviews()
 
 
 def checker(store: Store, settings: Settings | None = None, device: str | None = None) -> Checker:
@@ -189,3 +255,44 @@ def check(store: Store, claim: str, settings: Settings | None = None, *, story: 
     options = dataclasses.replace(settings.check, story=story or settings.check.story,
                                   since=since or settings.check.since)
     return checker(store, settings, device).check(claim, options)
+
+
+def check_all(store: Store, claims: Sequence[str], settings: Settings | None = None, *, story: str | None = None,
+              since: str | None = None, device: str | None = None) -> list[Verdict]:
+    """Verdicts on many claims (`check --file`), one `Checker` for all so the models load once."""
+    import dataclasses
+
+    settings = settings or Settings()
+    options = dataclasses.replace(settings.check, story=story or settings.check.story,
+                                  since=since or settings.check.since)
+    one = checker(store, settings, device)
+    return [one.check(claim, options) for claim in claims]
+
+
+def claim_review(store: Store, verdict: Verdict | dict[str, Any], organization: str | None = None,
+                 date: str | None = None) -> dict[str, Any]:
+    """A verdict as schema.org ClaimReview JSON-LD; `organization` defaults to `Settings.organization`."""
+    import datetime as dt
+
+    from wiretrace.report.claimreview import claim_review as build
+
+    data = verdict if isinstance(verdict, dict) else verdict.to_dict()
+    ids = list(dict.fromkeys(e["article"] for e in data.get("evidence") or []))
+    urls = {a.id: a.url for a in store.list_articles(ids)}
+    return build(data, urls, organization or Settings().organization,
+                 date or dt.datetime.now(dt.UTC).date().isoformat())
+
+
+def json_ld_script(data: Any) -> str:
+    """JSON-LD text safe inside `<script type="application/ld+json">` (no `</script>` can end it)."""
+    from wiretrace.report.claimreview import json_ld_script as safe
+
+    return safe(data)
+
+
+def search(store: Store, query: str, limit: int = 20) -> dict[str, Any]:
+    """Full-text search over articles, claims and stories: `{"query", "articles", "claims", "stories"}`."""
+    from wiretrace.store.search import SearchOptions
+    from wiretrace.store.search import search as run
+
+    return run(store, query, SearchOptions(limit=limit))

@@ -6,6 +6,8 @@ quote or figure can be shown in place.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -228,3 +230,42 @@ class Claim:
         fields = dict(data)
         fields["entities"] = [Entity(**e) for e in fields.get("entities") or []]
         return cls(**fields)
+
+
+REVIEW_STATUSES = ("confirmed", "dismissed")
+
+
+def finding_key(kind: str, type_: str, texts: Sequence[str]) -> str:
+    """A finding's stable key: a hash of what it is (kind, type) and the texts it is about.
+
+    Row ids, story ids and article order all change when articles are re-clustered or re-ingested; the
+    texts a discrepancy compares (or the claim a verdict answers) do not, so a review made on one run
+    still finds its finding on the next. Whitespace and case are folded and the texts sorted first.
+
+    >>> finding_key("discrepancy", "number", ["B said 5", "A said 4"]) == finding_key(
+    ...     "discrepancy", "number", ["a  said 4", "B said 5"])
+    True
+    """
+    folded = sorted({" ".join(t.split()).casefold() for t in texts})
+    digest = hashlib.sha256("\x1f".join([kind, type_, *folded]).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+@dataclass
+class Review:
+    """A person's judgement of one finding (a discrepancy or a check verdict): labelled data for tuning.
+
+    `about` keeps what the finding said when it was reviewed (type, texts, detail), so an export of
+    reviews stands on its own even after the finding is gone from the store.
+    """
+
+    key: str
+    status: str  # one of REVIEW_STATUSES
+    note: str = ""
+    by: str = ""
+    at: str = ""  # ISO 8601 UTC time of the review
+    about: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `reviews --format json` row and the dossier's `"review"`."""
+        return asdict(self)

@@ -54,6 +54,7 @@ class Settings:
         claims: claim, quote and figure extraction (`wiretrace.claims`).
         crosscheck: claim groups and discrepancies of a dossier (`wiretrace.crosscheck`).
         check: retrieval, stance and verdict of `check` (`wiretrace.verify`).
+        organization: the `author` of published ClaimReview verdicts (`check --format claimreview`).
     """
 
     device: str = "cpu"
@@ -63,6 +64,7 @@ class Settings:
     claims: ExtractOptions = field(default_factory=ExtractOptions)
     crosscheck: AlignOptions = field(default_factory=AlignOptions)
     check: CheckOptions = field(default_factory=CheckOptions)
+    organization: str = "wiretrace"
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:

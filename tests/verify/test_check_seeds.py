@@ -113,6 +113,6 @@ def test_cli_empty_store(tmp_path, capsys):
 def test_cli_json_contract(seeds_store, capsys):
     assert main(["--db", seeds_store.url, "check", "Putin banned Kremlin officials from resigning", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"claim", "verdict", "confidence", "explanation", "evidence", "warnings"}
+    assert set(data) == {"key", "review", "claim", "verdict", "confidence", "explanation", "evidence", "warnings"}
     first = data["evidence"][0]
     assert {"article", "outlet", "text", "start", "end", "stance", "score", "source_chain"} <= set(first)

@@ -386,7 +386,7 @@ def test_check_api_and_page_use_one_cached_checker(client, ids):
     r = client.post("/api/check", json={"claim": "The Kelmar harbour bridge will close for three weeks of repairs"})
     assert r.status_code == 200
     verdict = r.json()
-    assert set(verdict) == {"claim", "verdict", "confidence", "explanation", "evidence"}
+    assert set(verdict) == {"key", "claim", "verdict", "confidence", "explanation", "evidence"}
     # both articles say the bridge closes for (about) three weeks of repairs; the ferry's "every twenty minutes"
     # counts something else and must not be read as a changed number
     assert verdict["verdict"] == "supported", verdict

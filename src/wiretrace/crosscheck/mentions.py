@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace.models import Article, Claim, MentionStance
+from wiretrace.models import Article, Claim, MentionStance, finding_key
 
 
 @dataclass
@@ -23,7 +23,8 @@ class Mention:
     def to_dict(self) -> dict[str, Any]:
         """The dossier's mention shape."""
         return {
-            "claim": self.claim.id, "article": self.article.id, "outlet": self.outlet, "kind": self.claim.kind,
+            "claim": self.claim.id, "article": self.article.id, "url": self.article.url, "outlet": self.outlet,
+            "kind": self.claim.kind,
             "text": self.claim.text, "start": self.claim.start, "end": self.claim.end, "stance": self.stance,
             "speaker": self.claim.speaker, "attribution": list(self.claim.attribution),
             "hedges": list(self.claim.hedges),
@@ -65,10 +66,15 @@ class Discrepancy:
     mentions: list[Mention]
     detail: str
 
+    @property
+    def key(self) -> str:
+        """The stable finding key (`models.finding_key`) that a review of this discrepancy is stored under."""
+        return finding_key("discrepancy", self.type, [m.claim.text for m in self.mentions])
+
     def to_dict(self) -> dict[str, Any]:
-        """The dossier's discrepancy shape."""
+        """The dossier's discrepancy shape; `review` is filled in by `crosscheck.reviewed.with_reviews`."""
         return {
-            "type": self.type, "claim": self.group, "articles": list(dict.fromkeys(m.article.id for m in self.mentions)),
+            "key": self.key, "review": None, "type": self.type, "claim": self.group, "articles": list(dict.fromkeys(m.article.id for m in self.mentions)),
             "mentions": [m.to_dict() for m in self.mentions], "detail": self.detail,
         }
 

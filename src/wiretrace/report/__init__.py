@@ -20,14 +20,15 @@ FORMATS = ("json", "md", "html")
 
 
 # -- rendering ------------------------------------------------------------------------------------------
-def render(dossier: Dossier, fmt: str) -> str:
-    """The dossier as JSON, Markdown or self-contained HTML."""
+def render(dossier: Dossier | dict[str, Any], fmt: str) -> str:
+    """The dossier (or its contract, reviews laid over it) as JSON, Markdown or self-contained HTML."""
+    data = dossier if isinstance(dossier, dict) else dossier.to_dict()
     if fmt == "json":
-        return json.dumps(dossier.to_dict(), indent=2, ensure_ascii=False)
+        return json.dumps(data, indent=2, ensure_ascii=False)
     if fmt == "md":
-        return to_markdown(dossier.to_dict())
+        return to_markdown(data)
     if fmt == "html":
-        return to_html(dossier.to_dict())
+        return to_html(data)
     raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -50,11 +51,15 @@ def to_markdown(d: dict[str, Any]) -> str:
             lines.append(f"  - {m['stance']} · {_md(m['outlet'])}{who}: {_md(m['text'])}")
     lines += ["", "## Discrepancies", ""]
     for disc in d["discrepancies"] or []:
-        lines.append(f"- **{disc['type']}**: {_md(disc['detail'])}")
+        review = disc.get("review")
+        mark = f" [{review['status']}{': ' + _md(review['note']) if review['note'] else ''}]" if review else ""
+        lines.append(f"- **{disc['type']}** `{disc.get('key', '')}`{mark}: {_md(disc['detail'])}")
         for m in disc["mentions"]:
             lines.append(f"  - {_md(m['outlet'])}: {_md(m['text'])}")
     if not d["discrepancies"]:
         lines.append("None found.")
+    if d.get("dismissed_hidden"):
+        lines.append(f"\n{d['dismissed_hidden']} dismissed discrepancies hidden (show them with --show-dismissed).")
     lines += ["", "## Provenance", ""]
     labels = {n["id"]: n["label"] for n in d["provenance"]["nodes"]}
     for e in d["provenance"]["edges"]:

@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from wiretrace.errors import StoreError, UsageError
-from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
+from wiretrace.models import Article, Claim, CopyLink, Entity, Event, Review, SentenceHit, Story
 
 DEFAULT_DB = "wiretrace.db"
 
@@ -95,6 +95,22 @@ class Store(Protocol):
 
     def article_sentences(self, article_id: str) -> list[SentenceHit]:
         """All indexed sentences of one article in text order."""
+
+    # reviews (keyed by `models.finding_key`; untouched by re-clustering and re-ingest)
+    def put_review(self, review: Review) -> None:
+        """Store a review, replacing an earlier one of the same finding."""
+
+    def get_reviews(self, keys: Iterable[str] | None = None) -> list[Review]:
+        """Reviews (all, or of these keys), oldest first."""
+
+    def put_findings(self, findings: Sequence[tuple[str, str, dict]]) -> None:
+        """Record findings shown to someone, (key, kind, about) each, so a key prefix can name them."""
+
+    def get_finding(self, key: str) -> dict | None:
+        """What a recorded finding is about, or None."""
+
+    def finding_keys(self, prefix: str, limit: int = 20) -> list[str]:
+        """Keys of recorded findings and reviews starting with `prefix`, sorted, at most `limit`."""
 
     # small state
     def get_meta(self, key: str) -> str | None:

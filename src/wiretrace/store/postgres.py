@@ -18,6 +18,8 @@ import numpy as np
 
 from wiretrace.errors import AmbiguousId, NotFound, StoreError, StoreUnavailable
 from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
+from wiretrace.store import reviews_sql
+from wiretrace.store.reviews_sql import ReviewQueries
 
 MIGRATIONS: list[str] = [
     """
@@ -56,6 +58,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sentences_tsv ON sentences USING GIN (tsv);
     CREATE TABLE sentence_index (article_id TEXT PRIMARY KEY, version TEXT NOT NULL)
     """,
+    reviews_sql.MIGRATION,
 ]
 
 
@@ -81,7 +84,7 @@ def wait_seconds() -> float:
         return DEFAULT_WAIT_S
 
 
-class PostgresStore:
+class PostgresStore(ReviewQueries):
     """A store in a PostgreSQL database, behind the same protocol as `SQLiteStore`.
 
     Connections come from a small pool that checks each one before handing it out, so a server restart
@@ -90,6 +93,8 @@ class PostgresStore:
     connection and then raises `StoreUnavailable` (the web app answers 503). A transaction cut off
     mid-way is rolled back by the server; everything committed before it stays.
     """
+
+    _mark = "%s"
 
     def __init__(self, url: str, wait_s: float | None = None):
         import psycopg
@@ -136,6 +141,13 @@ class PostgresStore:
         with self._connection() as conn, conn.cursor() as cur:
             cur.execute(sql, params)
             return cur.fetchall()
+
+    def _run_write(self, sql: str, rows: list[tuple]) -> None:
+        with self._write() as cur:
+            cur.executemany(sql, rows)
+
+    def _run_read(self, sql: str, params: Sequence) -> list[tuple]:
+        return self._query(sql, list(params))
 
     def _migrate(self) -> None:
         with self._write() as cur:

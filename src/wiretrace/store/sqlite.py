@@ -18,6 +18,8 @@ import numpy as np
 
 from wiretrace.errors import AmbiguousId, NotFound, StoreError
 from wiretrace.models import Article, Claim, CopyLink, Entity, Event, SentenceHit, Story
+from wiretrace.store import reviews_sql
+from wiretrace.store.reviews_sql import ReviewQueries
 
 BUSY_TIMEOUT_MS = 60_000
 # Matching rows a full-text query may rank. BM25 costs about a microsecond per matching row, so the
@@ -71,6 +73,7 @@ MIGRATIONS: list[str] = [
         text, content='sentences', content_rowid='rowid', tokenize='porter unicode61'
     );
     """,
+    reviews_sql.MIGRATION,
 ]
 
 
@@ -82,8 +85,10 @@ def _row_to_article(row: sqlite3.Row) -> Article:
     )
 
 
-class SQLiteStore:
+class SQLiteStore(ReviewQueries):
     """The embedded default store: a single SQLite file."""
+
+    _mark = "?"
 
     def __init__(self, path: str | Path):
         self.url = str(path)
@@ -144,6 +149,13 @@ class SQLiteStore:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def _run_write(self, sql: str, rows: list[tuple]) -> None:
+        with self._write() as conn:
+            conn.executemany(sql, rows)
+
+    def _run_read(self, sql: str, params: Sequence) -> list[tuple]:
+        return [tuple(r) for r in self._conn.execute(sql, tuple(params)).fetchall()]
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from wiretrace.models import EvidenceStance
+from wiretrace.models import EvidenceStance, finding_key
 
 
 @dataclass
@@ -36,9 +36,15 @@ class Verdict:
     explanation: str
     evidence: list[Evidence]
 
+    @property
+    def key(self) -> str:
+        """The stable finding key a review of this verdict is stored under: the claim checked, folded."""
+        return finding_key("verdict", "check", [self.claim])
+
     def to_dict(self) -> dict[str, Any]:
         """The `check --json` contract."""
         return {
+            "key": self.key,
             "claim": self.claim,
             "verdict": self.verdict,
             "confidence": round(self.confidence, 3),

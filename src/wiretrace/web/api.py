@@ -74,8 +74,10 @@ def add_api(app: FastAPI, state: WebState, upload_limit: int) -> None:
         return next(s for s in state.stories() if s["id"] == wanted)
 
     @app.get("/api/stories/{story_id}/dossier", tags=["api"], summary="A story's dossier (the dossier contract)")
-    def api_dossier(story_id: str) -> dict[str, Any]:
-        return state.dossier(story_id)
+    def api_dossier(story_id: str, show_dismissed: bool = False) -> dict[str, Any]:
+        from wiretrace.web.reviews import reviewed_dossier
+
+        return reviewed_dossier(state, story_id, show_dismissed)
 
     @app.get("/api/articles", tags=["api"],
              summary="Stored articles in ingest order (the `articles --json` contract, without `path`)")

@@ -44,7 +44,9 @@ from wiretrace import (
     open_store,
 )
 from wiretrace.web.api import add_api
+from wiretrace.web.lists import add_list_routes
 from wiretrace.web.pages import add_pages, make_templates, render, render_dossier
+from wiretrace.web.reviews import add_review_routes
 from wiretrace.web.security import (
     CatchAll,
     EarlySizeLimit,
@@ -357,4 +359,6 @@ def create_app(store_url: str, token: str | None = None, options: WebOptions | N
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_api(app, state, upload_limit)
     add_pages(app, state, env, upload_limit)
+    add_review_routes(app, state, env)
+    add_list_routes(app, state, env)
     return app

@@ -16,9 +16,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
+import wiretrace
 from wiretrace import __version__
 from wiretrace.report.visible import show_bidi
-from wiretrace.web import present
+from wiretrace.web import lists, present
 from wiretrace.web.api import Offset
 from wiretrace.web.security import encodable, leading_form_field
 
@@ -66,7 +67,8 @@ def render(env: jinja2.Environment, name: str, status: int = 200, **context: Any
     return HTMLResponse(env.get_template(name).render(**context), status_code=status)
 
 
-def render_dossier(env: jinja2.Environment, dossier: dict[str, Any], status: int = 200) -> HTMLResponse:
+def render_dossier(env: jinja2.Environment, dossier: dict[str, Any], status: int = 200, writable: bool = False,
+                   show_dismissed: bool = False, filters: dict[str, str] | None = None) -> HTMLResponse:
     """The dossier page of a dossier contract dict (also used by tests with a fixture dossier)."""
     outlets, rows = present.claim_matrix(dossier)
     provenance = dossier.get("provenance") or {}
@@ -75,7 +77,8 @@ def render_dossier(env: jinja2.Environment, dossier: dict[str, Any], status: int
     timeline = sorted(dossier.get("timeline") or [], key=lambda t: (str(t.get("date") or "9999"), str(t.get("text"))))
     return render(env, "dossier.html", status, nav="stories", dossier=dossier, outlets=outlets, rows=rows,
                   graph=graph, charts=charts, timeline=timeline, counts=present.status_counts(dossier),
-                  states=present.CELL_STATES)
+                  states=present.CELL_STATES, writable=writable, show_dismissed=show_dismissed,
+                  filters=filters or {}, review_states=lists.REVIEW_STATES)
 
 
 def add_pages(app: FastAPI, state: WebState, env: jinja2.Environment, upload_limit: int) -> None:
@@ -84,22 +87,37 @@ def add_pages(app: FastAPI, state: WebState, env: jinja2.Environment, upload_lim
     page_size = options.page_size
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page_stories(offset: Offset = 0) -> Response:
-        stories = state.stories()
+    def page_stories(offset: Offset = 0, outlet: str = "", since: str = "", until: str = "", sort: str = "",
+                     order: str = "asc") -> Response:
+        q = lists.ListQuery(outlet, since, until, sort, order).check(lists.STORY_SORTS)
+        every = state.stories()
+        stories = lists.filter_stories(every, q)
         shown = stories[offset : offset + page_size]
         counts = {s["id"]: present.status_counts(d) for s in shown if (d := state.cached_dossier(s["id"]))}
+        outlets = sorted({o for s in every for o in s.get("outlets") or []}, key=str.casefold)
         return render(env, "stories.html", nav="stories", stories=shown, total=len(stories), offset=offset,
-                      page_size=page_size, counts=counts, article_count=state.count_articles())
+                      page_size=page_size, counts=counts, article_count=state.count_articles(), q=q,
+                      outlets=outlets, sorts=lists.STORY_SORTS)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def page_dossier(story_id: str) -> Response:
-        return render_dossier(env, state.dossier(story_id))
+    def page_dossier(story_id: str, show_dismissed: bool = False, type: str = "", review: str = "") -> Response:  # noqa: A002
+        from wiretrace.web.reviews import reviewed_dossier
+
+        data = lists.filter_discrepancies(reviewed_dossier(state, story_id, show_dismissed or review == "dismissed"),
+                                          type, review)
+        return render_dossier(env, data, writable=state.token is not None, show_dismissed=show_dismissed,
+                              filters={"type": type, "review": review})
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
-    def page_articles(offset: Offset = 0) -> Response:
-        articles = state.articles()
+    def page_articles(offset: Offset = 0, outlet: str = "", since: str = "", until: str = "", sort: str = "",
+                      order: str = "asc") -> Response:
+        q = lists.ListQuery(outlet, since, until, sort, order).check(lists.ARTICLE_SORTS)
+        every = lists.article_dicts(state)
+        articles = lists.filter_articles(every, q)
+        outlets = sorted({a["outlet"] for a in every if a["outlet"]}, key=str.casefold)
         return render(env, "articles.html", nav="articles", articles=articles[offset : offset + page_size],
-                      total=len(articles), offset=offset, page_size=page_size)
+                      total=len(articles), offset=offset, page_size=page_size, q=q, outlets=outlets,
+                      sorts=lists.ARTICLE_SORTS)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_article(article_id: str, start: int | None = None, end: int | None = None) -> Response:
@@ -114,9 +132,13 @@ def add_pages(app: FastAPI, state: WebState, env: jinja2.Environment, upload_lim
     @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
     def page_check(claim: str | None = None, story: str | None = None, since: str | None = None) -> Response:
         encodable(claim, "claim")
-        verdict = state.check(claim, story, since) if claim else None
+        verdict = state.check(claim, story, since).to_dict() if claim else None
+        json_ld = None
+        if verdict:
+            with state.lock:
+                json_ld = wiretrace.json_ld_script(wiretrace.claim_review(state.store, verdict))
         return render(env, "check.html", nav="check", claim=claim or "", story=story or "", since=since or "",
-                      stories=state.story_list(), verdict=verdict.to_dict() if verdict else None)
+                      stories=state.story_list(), verdict=verdict, claimreview=json_ld)
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     def page_upload() -> Response:

@@ -184,7 +184,7 @@ def require_token(configured: str | None, given: str | None) -> None:
             "restart it with 'wiretrace serve --token SECRET' or set WIRETRACE_TOKEN"
         )
     if not given or not hmac.compare_digest(given.encode(), configured.encode()):
-        raise Unauthorized("a valid token is needed to ingest: send 'Authorization: Bearer TOKEN'")
+        raise Unauthorized("a valid token is needed to write (ingest, review): send 'Authorization: Bearer TOKEN'")
 
 
 def bearer(request: Request) -> str | None:

@@ -26,6 +26,17 @@ from wiretrace import (
     scrub_secrets,
     show_bidi,
 )
+from wiretrace.cli.formats import add_format, chosen_format, write_records
+from wiretrace.cli.workbench import (
+    cmd_check,
+    cmd_dossier,
+    cmd_review,
+    cmd_reviews,
+    configure_check,
+    configure_dossier,
+    configure_review,
+    configure_reviews,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands that may create a missing store; every other command reads one and fails on a missing one.
@@ -107,22 +118,17 @@ def _stated_metadata(args: argparse.Namespace) -> Any:
 def cmd_articles(args: argparse.Namespace, store: Store) -> int:
     """List stored articles (--format csv writes a manifest that `ingest --manifest` reads back)."""
     articles = wiretrace.article_rows(store)
-    if args.json or args.format == "json":
-        _print_json(articles)
-    elif args.format == "csv":
-        import csv
+    columns = [*wiretrace.MANIFEST_COLUMNS, "id", "title_source", "words"]
 
-        writer = csv.DictWriter(sys.stdout, fieldnames=[*wiretrace.MANIFEST_COLUMNS, "id", "title_source", "words"], lineterminator="\n")
-        writer.writeheader()
-        for a in articles:
-            writer.writerow({**wiretrace.manifest_row(a), "id": a["id"], "title_source": a["title_source"] or "",
-                             "words": a["words"]})
-    elif not articles:
-        print(f"0 articles in {redact_url(store.url)}")
-    else:
-        for a in articles:
-            failed = f"  [failed: {', '.join(sorted(a['problems']))}]" if a["problems"] else ""
-            _say(f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}{failed}")
+    def flat(a: dict[str, Any]) -> dict[str, Any]:
+        return {**wiretrace.manifest_row(a), "id": a["id"], "title_source": a["title_source"] or "", "words": a["words"]}
+
+    def line(a: dict[str, Any]) -> str:
+        failed = f"  [failed: {', '.join(sorted(a['problems']))}]" if a["problems"] else ""
+        return f"{a['id']}  {a['published'] or '----------'}  {(a['outlet'] or '-')[:20]:20}  {a['title'] or ''}{failed}"
+
+    write_records(articles, chosen_format(args), flat=flat, table=line, columns=columns,
+                  empty=f"0 articles in {redact_url(store.url)}")
     return EXIT_OK
 
 
@@ -152,82 +158,33 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace, store: Store) -> int:
-    """Check a claim against the stored articles: a verdict with evidence and sources."""
-    verdict = wiretrace.check(store, args.claim, args.settings, story=args.story, since=args.since, device=args.device)
-    warnings = _undated_warnings(store, args)
-    if args.json:
-        _print_json({**verdict.to_dict(), "warnings": warnings})
-        return EXIT_OK
-    for warning in warnings:
-        print(f"wiretrace: warning: {warning}", file=sys.stderr)
-    print(f"{verdict.verdict.upper()}  (confidence {verdict.confidence:.2f})")
-    _say(verdict.explanation)
-    for item in verdict.evidence:
-        if item.stance != "neutral":
-            _say(f"  [{item.stance}] {item.outlet}: {item.text}")
-    return EXIT_OK
-
-
-def _undated_warnings(store: Store, args: argparse.Namespace) -> list[str]:
-    """What --since left out for lacking a date: silence would read as "no evidence"."""
-    if not args.since:
-        return []
-    articles = store.list_articles()
-    if args.story:
-        members = set(wiretrace.find_story(store, args.story).articles)
-        articles = [a for a in articles if a.id in members]
-    undated = sum(1 for a in articles if not a.published)
-    if not undated:
-        return []
-    scope = f"of story {args.story} " if args.story else ""
-    return [f"--since {args.since}: {undated} of {len(articles)} articles {scope}have no date and were left out;"
-            " state dates with: wiretrace ingest --manifest FILE or --published DATE"]
-
-
-def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
-    """Cross-check a story: claim groups, discrepancies, provenance, figures, timeline."""
-    dossier = wiretrace.dossier(store, args.story_id, args.settings, device=args.device)
-    for warning in dossier.warnings:
-        print(f"wiretrace: warning: {warning}", file=sys.stderr)
-    text = wiretrace.render(dossier, "json" if args.json else args.format)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output!r}: {exc.strerror or exc}") from exc
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        print(text)
-    return EXIT_OK
-
-
 def cmd_stories(args: argparse.Namespace, store: Store) -> int:
     """List stories (related events), largest first, with their events and articles."""
-    stories = wiretrace.stories(store)
-    if args.json:
-        _print_json(stories)
-    elif not stories:
-        print("0 stories")
-    else:
-        for s in stories:
-            _say(f"{s['id']}  {len(s['articles']):4} articles  {len(s['events']):3} events  {s['title']}")
+    def flat(st: dict[str, Any]) -> dict[str, Any]:
+        return {"id": st["id"], "title": st["title"], "articles": len(st["articles"]), "events": len(st["events"]),
+                "outlets": st.get("outlets"), "first_seen": st.get("first_seen"), "last_seen": st.get("last_seen")}
+
+    write_records(wiretrace.stories(store), chosen_format(args), flat=flat, empty="0 stories",
+                  columns=["id", "title", "articles", "events", "outlets", "first_seen", "last_seen"],
+                  table=lambda st: f"{st['id']}  {len(st['articles']):4} articles  {len(st['events']):3} events  {st['title']}")
     return EXIT_OK
 
 
 def cmd_copies(args: argparse.Namespace, store: Store) -> int:
     """List copy groups: near-duplicate and syndicated articles, with the original each copies."""
     groups = wiretrace.copies(store)
-    if args.json:
-        _print_json(groups)
-    elif not groups:
-        print("0 copy groups")
-    else:
-        for g in groups:
-            print(f"{g['group']}  {len(g['members'])} copies")
-            for m in g["members"]:
-                print(f"  {m['article']}  {m['similarity']:.2f}  {'original' if m['copy_of'] is None else ''}")
+    fmt = chosen_format(args)
+    if fmt == "csv":  # one row per member: a group is a list
+        rows = [{"group": g["group"], **m} for g in groups for m in g["members"]]
+        write_records(rows, fmt, columns=["group", "article", "copy_of", "similarity"])
+        return EXIT_OK
+
+    def lines(g: dict[str, Any]) -> str:
+        members = [f"  {m['article']}  {m['similarity']:.2f}  {'original' if m['copy_of'] is None else ''}"
+                   for m in g["members"]]
+        return "\n".join([f"{g['group']}  {len(g['members'])} copies", *members])
+
+    write_records(groups, fmt, table=lines, empty="0 copy groups")
     return EXIT_OK
 
 
@@ -252,24 +209,29 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+CLAIM_COLUMNS = ["id", "article", "kind", "text", "start", "end", "speaker", "attribution", "hedges", "value", "unit",
+                 "subject", "qualifier", "as_of"]
+
+
 def cmd_claims(args: argparse.Namespace, store: Store) -> int:
     """List extracted claims: statements, quotes with speakers, figures, with their attribution."""
-    claims = wiretrace.claims(store, article=args.article, kinds=args.kind)
-    if args.json:
-        _print_json([c.to_dict() for c in claims])
-        return EXIT_OK
-    if not claims:
-        print("0 claims")
-    for c in claims:
-        _say(f"{c.article}  {c.kind:9}  {c.text[:100]}")
-        if c.speaker or c.attribution:
-            _say(f"{'':30}source: {' > '.join(c.attribution) or '-'}" + (f"  (speaker: {c.speaker})" if c.speaker else ""))
-        if c.kind == "figure":
-            _say(f"{'':30}value: {c.qualifier or ''} {c.value:g} {c.unit or ''}  subject: {c.subject or '-'}"
-                  f"  as of: {c.as_of or '-'}")
-        if c.hedges:
-            _say(f"{'':30}hedges: {', '.join(c.hedges)}")
+    claims = [c.to_dict() for c in wiretrace.claims(store, article=args.article, kinds=args.kind)]
+    write_records(claims, chosen_format(args), table=_claim_lines, empty="0 claims", columns=CLAIM_COLUMNS,
+                  flat=lambda c: {k: c[k] for k in CLAIM_COLUMNS})
     return EXIT_OK
+
+
+def _claim_lines(c: dict[str, Any]) -> str:
+    lines = [f"{c['article']}  {c['kind']:9}  {c['text'][:100]}"]
+    if c["speaker"] or c["attribution"]:
+        lines.append(f"{'':30}source: {' > '.join(c['attribution']) or '-'}"
+                     + (f"  (speaker: {c['speaker']})" if c["speaker"] else ""))
+    if c["kind"] == "figure":
+        lines.append(f"{'':30}value: {c['qualifier'] or ''} {c['value']:g} {c['unit'] or ''}  subject: "
+                     f"{c['subject'] or '-'}  as of: {c['as_of'] or '-'}")
+    if c["hedges"]:
+        lines.append(f"{'':30}hedges: {', '.join(c['hedges'])}")
+    return "\n".join(lines)
 
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, Store], int], Callable[[argparse.ArgumentParser], None]]] = {}
@@ -304,11 +266,11 @@ def _add_device(p: argparse.ArgumentParser) -> None:
 def _configure_claims(p: argparse.ArgumentParser) -> None:
     p.add_argument("--article", metavar="ID", help="only this article (id or unique prefix)")
     p.add_argument("--kind", action="append", choices=["statement", "quote", "figure"], help="only these kinds (repeatable)")
+    add_format(p)
 
 
 def _configure_articles(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                   help="table (default), json, or csv: a manifest for ingest --manifest")
+    add_format(p, help_extra="; csv is a manifest for ingest --manifest")
 
 
 def _configure_show(p: argparse.ArgumentParser) -> None:
@@ -317,20 +279,6 @@ def _configure_show(p: argparse.ArgumentParser) -> None:
 
 def _configure_demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep", metavar="DB", help="keep the demo store at this path instead of a temporary file")
-
-
-def _configure_check(p: argparse.ArgumentParser) -> None:
-    p.add_argument("claim", help="the claim to check, in quotes")
-    p.add_argument("--story", metavar="ID", help="only evidence from this story")
-    p.add_argument("--since", metavar="DATE", help="only evidence published on or after this date (YYYY-MM-DD)")
-    _add_device(p)
-
-
-def _configure_dossier(p: argparse.ArgumentParser) -> None:
-    p.add_argument("story_id", metavar="STORY_ID", help="story id (or a unique prefix), see: wiretrace stories")
-    p.add_argument("--format", choices=("json", "md", "html"), default="md", help="output format (default md)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    _add_device(p)
 
 
 def _configure_serve(p: argparse.ArgumentParser) -> None:
@@ -344,14 +292,16 @@ def _configure_serve(p: argparse.ArgumentParser) -> None:
 
 _register("ingest", cmd_ingest, _configure_ingest)
 _register("articles", cmd_articles, _configure_articles)
-_register("stories", cmd_stories, lambda p: None)
-_register("copies", cmd_copies, lambda p: None)
+_register("stories", cmd_stories, add_format)
+_register("copies", cmd_copies, add_format)
 _register("cluster", cmd_cluster, lambda p: None)
 _register("show", cmd_show, _configure_show)
 _register("claims", cmd_claims, _configure_claims)
 _register("demo", cmd_demo, _configure_demo)
-_register("check", cmd_check, _configure_check)
-_register("dossier", cmd_dossier, _configure_dossier)
+_register("check", cmd_check, lambda p: configure_check(p, _add_device))
+_register("dossier", cmd_dossier, lambda p: configure_dossier(p, _add_device))
+_register("review", cmd_review, configure_review)
+_register("reviews", cmd_reviews, configure_reviews)
 _register("serve", cmd_serve, _configure_serve)
 
 
