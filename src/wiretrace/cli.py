@@ -134,7 +134,7 @@ def cmd_show(args: argparse.Namespace, store: Store) -> int:
     else:
         summary = article.summary()
         for key in ("id", "title", "title_source", "outlet", "url", "published", "author", "words", "path"):
-            _say(f"{key:10} {summary[key] if summary[key] is not None else '-'}")
+            _say(f"{key:12} {summary[key] if summary[key] is not None else '-'}")
         print()
         _say(article.text)
     return EXIT_OK
@@ -155,11 +155,10 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
 def cmd_check(args: argparse.Namespace, store: Store) -> int:
     """Check a claim against the stored articles: a verdict with evidence and sources."""
     verdict = wiretrace.check(store, args.claim, args.settings, story=args.story, since=args.since, device=args.device)
-    warnings = _undated_warnings(store, args)
     if args.json:
-        _print_json({**verdict.to_dict(), "warnings": warnings})
+        _print_json(verdict.to_dict())
         return EXIT_OK
-    for warning in warnings:
+    for warning in verdict.warnings:
         print(f"wiretrace: warning: {warning}", file=sys.stderr)
     print(f"{verdict.verdict.upper()}  (confidence {verdict.confidence:.2f})")
     _say(verdict.explanation)
@@ -167,22 +166,6 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
         if item.stance != "neutral":
             _say(f"  [{item.stance}] {item.outlet}: {item.text}")
     return EXIT_OK
-
-
-def _undated_warnings(store: Store, args: argparse.Namespace) -> list[str]:
-    """What --since left out for lacking a date: silence would read as "no evidence"."""
-    if not args.since:
-        return []
-    articles = store.list_articles()
-    if args.story:
-        members = set(wiretrace.find_story(store, args.story).articles)
-        articles = [a for a in articles if a.id in members]
-    undated = sum(1 for a in articles if not a.published)
-    if not undated:
-        return []
-    scope = f"of story {args.story} " if args.story else ""
-    return [f"--since {args.since}: {undated} of {len(articles)} articles {scope}have no date and were left out;"
-            " state dates with: wiretrace ingest --manifest FILE or --published DATE"]
 
 
 def cmd_dossier(args: argparse.Namespace, store: Store) -> int:
