@@ -23,11 +23,11 @@ from wiretrace.ingest.html import HtmlOptions, extract_page
 from wiretrace.models import RawDocument
 
 Page = tuple[str, str, dict]
-# trafilatura's mode and the standfirst: (fast, favor_precision, dek, dek_covered).
+# trafilatura's mode, the standfirst and link-only lines: (fast, favor_precision, dek, dek_covered, link_share).
 EXTRACT_GRID = [
-    HtmlOptions(fast=fast, favor_precision=precision, dek=dek, dek_covered=covered)
-    for fast, precision, (dek, covered) in itertools.product(
-        (True, False), (False, True), ((False, 0.8), (True, 0.8), (True, 0.95))
+    HtmlOptions(fast=fast, favor_precision=precision, dek=dek, dek_covered=covered, link_share=links)
+    for fast, precision, (dek, covered), links in itertools.product(
+        (True, False), (False, True), ((False, 0.8), (True, 0.8), (True, 0.95)), (None, 0.7, 0.9)
     )
 ]
 CLEAN_FIELDS = [f.name for f in dataclasses.fields(CleanOptions)]
@@ -40,25 +40,32 @@ def outlet_of(file_name: str) -> str:
 
 def _rules_on(extract: HtmlOptions, clean: CleanOptions) -> int:
     """How many rules a combination switches on (fallback extractors count as one)."""
-    return sum(dataclasses.astuple(clean)) + extract.dek + extract.favor_precision + (not extract.fast)
+    return (sum(dataclasses.astuple(clean)) + extract.dek + extract.favor_precision + (not extract.fast)
+            + (extract.link_share is not None))
 
 
 def grid_scores(pages: list[Page], score: Callable[[str, str], float]) -> dict[tuple, list[float]]:
     """Per-page F1 of every combination: (HtmlOptions, CleanOptions) -> scores in page order.
 
     Extraction runs once per `HtmlOptions` and page; each `CleanOptions` then cleans its output, the
-    two calls `build_article` makes for a whole HTML page.
+    two calls `build_article` makes for a whole HTML page. Many options extract the same text from a
+    page, so a (page, text, cleaning) is scored once.
     """
     cleans = [CleanOptions(**dict(zip(CLEAN_FIELDS, on, strict=True)))
               for on in itertools.product((False, True), repeat=len(CLEAN_FIELDS))]
+    golds = ["\n".join(truth["body"]) for _, _, truth in pages]
     scores: dict[tuple, list[float]] = {}
+    done: dict[tuple, float] = {}
     for extract in EXTRACT_GRID:
         extracted = [_extract(html, truth.get("url"), extract) for _, html, truth in pages]
         for clean in cleans:
-            scores[(extract, clean)] = [
-                score(clean_text(body, title, clean) if body else "", "\n".join(truth["body"]))
-                for (body, title), (_, _, truth) in zip(extracted, pages, strict=True)
-            ]
+            row = []
+            for i, (body, title) in enumerate(extracted):
+                key = (i, body, title, clean)
+                if key not in done:
+                    done[key] = score(clean_text(body, title, clean) if body else "", golds[i])
+                row.append(done[key])
+            scores[(extract, clean)] = row
     return scores
 
 

@@ -98,3 +98,17 @@ def test_bad_published_is_a_usage_error(tmp_path, capsys):
     doc = _doc(tmp_path, "a.txt")
     assert main(["--db", str(tmp_path / "s.db"), "ingest", str(doc), "--published", "soon"]) == 2
     assert "'soon' is not a date" in capsys.readouterr().err
+
+
+def test_the_facade_takes_a_manifest_and_batch_values(tmp_path):
+    import wiretrace
+
+    a, b = _doc(tmp_path, "a.txt", "Title one"), _doc(tmp_path, "b.txt", "Title two")
+    b.write_text(f"Title two\n\nOther words. {BODY}")
+    (tmp_path / "m.csv").write_text("path,outlet,published\na.txt,The Ledger,\n")
+    stated = wiretrace.stated_metadata(str(tmp_path / "m.csv"), outlet="Batch", published="2019-02-03")
+    store = wiretrace.open_store(str(tmp_path / "s.db"))
+    report = wiretrace.ingest(store, [str(a), str(b)], IngestOptions(stated=stated))
+    assert len(report.ingested) == 2 and not report.failed
+    by_path = {x.path: (x.outlet, x.published) for x in store.list_articles()}
+    assert by_path == {str(a): ("The Ledger", "2019-02-03"), str(b): ("Batch", "2019-02-03")}

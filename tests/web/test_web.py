@@ -386,7 +386,8 @@ def test_check_api_and_page_use_one_cached_checker(client, ids):
     r = client.post("/api/check", json={"claim": "The Kelmar harbour bridge will close for three weeks of repairs"})
     assert r.status_code == 200
     verdict = r.json()
-    assert set(verdict) == {"key", "claim", "verdict", "confidence", "explanation", "evidence"}
+    assert set(verdict) == {"key", "claim", "verdict", "confidence", "explanation", "evidence", "warnings"}
+    assert verdict["warnings"] == []
     # both articles say the bridge closes for (about) three weeks of repairs; the ferry's "every twenty minutes"
     # counts something else and must not be read as a changed number
     assert verdict["verdict"] == "supported", verdict
@@ -400,6 +401,15 @@ def test_check_api_and_page_use_one_cached_checker(client, ids):
         assert f'href="/articles/{item["article"]}?start={item["start"]}&amp;end={item["end"]}#passage"' in \
             client.get("/check", params={"claim": verdict["claim"]}).text
         break
+
+
+@needs_models
+def test_check_since_warns_in_the_api_and_on_the_page(client):
+    claim = {"claim": "The Kelmar harbour bridge will close for three weeks of repairs", "since": "2024-01-01"}
+    warnings = client.post("/api/check", json=claim).json()["warnings"]
+    assert len(warnings) == 1 and "have no date and were left out" in warnings[0]  # the ferry article is undated
+    page = client.get("/check", params=claim).text
+    assert "have no date and were left out" in page
 
 
 # -- ingest ---------------------------------------------------------------------------------------------
@@ -503,3 +513,15 @@ def test_ingest_manifest_field_states_metadata_by_client_file_name(client):
     assert (article["outlet"], article["published"]) == ("Kelmar Courier", "2021-04-09")
     assert len(report["warnings"]) == 1 and "gone.txt" in report["warnings"][0]
     assert "wiretrace-upload-" not in json.dumps(report)
+
+
+def test_ingest_outlet_and_published_fields_state_them_for_every_file(client):
+    text = b"Kelmar pier lamps relit\n\nVolunteers relit the twelve lamps on the Kelmar pier on Saturday evening.\n"
+    manifest = b"path,outlet\nlamps.txt,Pier Gazette\n"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    r = client.post("/api/ingest", data={"outlet": "Kelmar Courier", "published": "April 10, 2021"},
+                    files=[("files", ("lamps.txt", text)), ("manifest", ("m.csv", manifest))], headers=headers)
+    article = client.get(f"/api/articles/{r.json()['ingested'][0]}").json()
+    assert (article["outlet"], article["published"]) == ("Pier Gazette", "2021-04-10")  # the manifest cell wins
+    bad = client.post("/api/ingest", data={"published": "soon"}, files=[("files", ("x.txt", text))], headers=headers)
+    assert bad.status_code == 400 and "'soon' is not a date" in bad.json()["error"]["message"]

@@ -140,7 +140,7 @@ def cmd_show(args: argparse.Namespace, store: Store) -> int:
     else:
         summary = article.summary()
         for key in ("id", "title", "title_source", "outlet", "url", "published", "author", "words", "path"):
-            _say(f"{key:10} {summary[key] if summary[key] is not None else '-'}")
+            _say(f"{key:12} {summary[key] if summary[key] is not None else '-'}")
         print()
         _say(article.text)
     return EXIT_OK

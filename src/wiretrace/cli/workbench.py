@@ -42,7 +42,7 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
     claims = _read_claims(args.file) if args.file else [args.claim]
     verdicts = wiretrace.check_all(store, claims, args.settings, story=args.story, since=args.since, device=args.device)
     records = [wiretrace.record_verdict(store, v) for v in verdicts]
-    warnings = _undated_warnings(store, args)
+    warnings = list(dict.fromkeys(w for v in verdicts for w in v.warnings))
     fmt = chosen_format(args)
     if fmt == "json" and not args.file:  # the one-claim `check --json` contract: an object
         print(json.dumps({**records[0], "warnings": warnings}, indent=2, ensure_ascii=False))
@@ -79,22 +79,6 @@ def _print_verdict(r: dict[str, Any]) -> None:
     for item in r["evidence"]:
         if item["stance"] != "neutral":
             print(show_bidi(f"  [{item['stance']}] {item['outlet']}: {item['text']}"))
-
-
-def _undated_warnings(store: Store, args: argparse.Namespace) -> list[str]:
-    """What --since left out for lacking a date: silence would read as "no evidence"."""
-    if not args.since:
-        return []
-    articles = store.list_articles()
-    if args.story:
-        members = set(wiretrace.find_story(store, args.story).articles)
-        articles = [a for a in articles if a.id in members]
-    undated = sum(1 for a in articles if not a.published)
-    if not undated:
-        return []
-    scope = f"of story {args.story} " if args.story else ""
-    return [f"--since {args.since}: {undated} of {len(articles)} articles {scope}have no date and were left out;"
-            " state dates with: wiretrace ingest --manifest FILE or --published DATE"]
 
 
 def cmd_dossier(args: argparse.Namespace, store: Store) -> int:

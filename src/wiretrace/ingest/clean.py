@@ -82,15 +82,19 @@ class CleanOptions:
     """Which families of lines cleaning drops; each can be switched off.
 
     `eval/extraction.py --loo` chooses these on seven Fundus outlets and scores the eighth, so a family
-    that only helps the outlet it was written for is switched off there (a tie goes to off). The defaults
-    are what that selection picks on all eight outlets.
+    that only helps the outlet it was written for is switched off there (a tie goes to off). A family
+    that changes nothing on those HTML pages (boilerplate, credits, captions: trafilatura and the
+    link-only rule already leave those lines out) stays on for the plain-text scrapes it was written
+    for; `shouting` is off, since on HTML it dropped real subheads and the links it was after go by
+    `HtmlOptions.link_share`.
 
     Attributes:
         boilerplate: share/subscribe/copyright/"read more" lines (`_BOILERPLATE`), bare link lines.
         credits: photo credit lines ("Reuters", "AP Photo/Jane Doe", "Photo: …").
         captions: a caption followed by its credit, a caption ending in its own credit.
         title: body lines that repeat the title.
-        shouting: headlines in capitals between paragraphs (links to other stories).
+        shouting: headlines in capitals between paragraphs (links to other stories in a scrape that
+            lost its links; off by default, since a subhead in capitals looks the same).
         bios: a staff biography in the last three paragraphs ("X is a reporter for …").
     """
 
@@ -98,7 +102,7 @@ class CleanOptions:
     credits: bool = True
     captions: bool = True
     title: bool = True
-    shouting: bool = True
+    shouting: bool = False
     bios: bool = True
 
 

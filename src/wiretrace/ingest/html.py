@@ -7,7 +7,8 @@ get a plain paragraph walk instead.
 Measured with `eval/extraction.py` on ../shared/eval/fundus (40 pages): trafilatura in fast mode (no
 fallback extractors) scores the same bag-of-words F1 as its default mode (0.958) at about 1.6x the
 speed, and resiliparse, though 5-7x faster again, loses 5 points of F1 (0.902), so the default is
-trafilatura with `fast=True`; wiretrace's path (extraction, then `clean_text`) scores 0.967.
+trafilatura with `fast=True`. wiretrace's path (extraction, standfirst, link-only lines out, then
+`clean_text`) scores 0.975 on outlets it was not tuned on (`eval/extraction.py --loo`; README).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from wiretrace.errors import NoArticle
 from wiretrace.ingest.dek import DEK_COVERED, dek_candidate, keep_dek
+from wiretrace.ingest.links import drop_link_lines, link_blocks
 
 _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "br", "tr")
 # Meta tag names (property, name or itemprop; lowercase) for each field, best first.
@@ -62,12 +64,17 @@ class HtmlOptions:
             page furniture; see `ingest/dek.py`. Chosen with `eval/extraction.py --loo`.
         dek_covered: share of the standfirst's word trigrams the body must hold for it to count as
             already there (the lead paragraph printed twice); chosen with `--loo` from 0.8 and 0.95.
+        link_share: drop extracted lines that are a block whose linked text is at least this share of
+            its text (links to other stories between paragraphs; see `ingest/links.py`); None (or a
+            value above 1) keeps them. Chosen with `--loo` from off, 0.7 and 0.9: 0.7 in seven of
+            the eight folds and on all eight outlets.
     """
 
     fast: bool = True
     favor_precision: bool = False
     dek: bool = True
     dek_covered: float = DEK_COVERED
+    link_share: float | None = 0.7
 
 
 def is_fragment(html: str) -> bool:
@@ -112,22 +119,24 @@ def extract_page(
         tree = load_html(html)
         if tree is None:
             raise NoArticle(label, "HTML could not be parsed")
-        elements = sum(1 for _ in tree.iter())
+        elements = int(tree.xpath("count(//*)"))
         if elements > MAX_ELEMENTS:  # trafilatura's extraction grows faster than linearly with elements
             raise NoArticle(label, f"HTML page has {elements:,} elements, over the limit of {MAX_ELEMENTS:,} "
                             "for article extraction")
         meta = page_metadata(tree, url)
         dek = dek_candidate(tree) if options.dek else None
+        links = link_blocks(tree, options.link_share) if options.link_share else frozenset()
         doc = bare_extraction(
             tree, url=url, with_metadata=False, include_comments=False, include_tables=False,
             fast=options.fast, favor_precision=options.favor_precision, deduplicate=False,
         )
     except (ValueError, TypeError, RecursionError) as exc:
         raise NoArticle(label, f"HTML could not be parsed ({type(exc).__name__})") from exc
-    if doc is None or not (doc.text or "").strip():
+    text = drop_link_lines(doc.text or "", links) if doc is not None else ""
+    if not text.strip():
         raise NoArticle(label, "HTML page has no article text")
-    dek = keep_dek(dek, doc.text, options.dek_covered)
-    return ExtractedPage(text=f"{dek}\n\n{doc.text}" if dek else doc.text, **meta)
+    dek = keep_dek(dek, text, options.dek_covered)
+    return ExtractedPage(text=f"{dek}\n\n{text}" if dek else text, **meta)
 
 
 def page_metadata(tree: Any, url: str | None = None) -> dict[str, str | None]:
@@ -147,8 +156,10 @@ def page_metadata(tree: Any, url: str | None = None) -> dict[str, str | None]:
         elif key and value:
             found.setdefault(key, value)
     fields = {field: next((found[n] for n in names if n in found), None) for field, names in _META_NAMES.items()}
-    authors.append(_first_text(tree, '//*[@rel="author" or @itemprop="author"]') or "")
     fields["author"] = next((a for a in authors if _is_person(a, fields["outlet"])), None)
+    if fields["author"] is None:  # a byline element only where nothing is declared: it scans the whole tree
+        byline = _first_text(tree, '//*[@rel="author" or @itemprop="author"]') or ""
+        fields["author"] = byline if _is_person(byline, fields["outlet"]) else None
     fields["title"] = fields["title"] or _page_title(tree)
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     fields["url"] = (canonical[0].strip() if canonical else None) or fields["url"] or url

@@ -42,7 +42,11 @@ def to_markdown(d: dict[str, Any]) -> str:
     story = d["story"]
     lines = [f"# {_md(story['title'])}", "",
              f"{len(story['articles'])} articles from {len(story['outlets'])} outlets, "
-             f"{story['first_seen'] or '?'} to {story['last_seen'] or '?'}.", "", "## Claims", ""]
+             f"{story['first_seen'] or '?'} to {story['last_seen'] or '?'}.", ""]
+    lines += [f"> Warning: {_md(w)}" for w in d.get("warnings", [])] + ([""] if d.get("warnings") else [])
+    lines += ["## Claims", ""]
+    if not d["claims"]:
+        lines.append("None found.")
     for claim in d["claims"]:
         lines.append(f"- **{claim['status']}** ({claim['independent_sources']} independent) {_md(claim['text'])}"
                      + (f" — primary source: {_md(claim['primary_source'])}" if claim["primary_source"] else ""))
@@ -64,6 +68,8 @@ def to_markdown(d: dict[str, Any]) -> str:
     labels = {n["id"]: n["label"] for n in d["provenance"]["nodes"]}
     for e in d["provenance"]["edges"]:
         lines.append(f"- {_md(labels[e['from']])} —{e['kind']}→ {_md(labels[e['to']])}")
+    if not d["provenance"]["edges"]:
+        lines.append("No citations found.")
     primaries = [n["label"] for n in d["provenance"]["nodes"] if n["primary"]]
     lines.append(f"\nPrimary sources: {', '.join(_md(p) for p in primaries) or 'none identified'}")
     lines += ["", "## Figures", ""]
@@ -71,9 +77,13 @@ def to_markdown(d: dict[str, Any]) -> str:
         points = "; ".join(f"{p['value']:,.0f} ({p['as_of'] or 'undated'}, {_md(p['source'] or '?')})"
                            for p in series["points"])
         lines.append(f"- {_md(series['subject'])}: {points}")
+    if not d["figures"]:
+        lines.append("None found.")
     lines += ["", "## Timeline", ""]
     for entry in d["timeline"]:
         lines.append(f"- {entry['date']}: {_md(entry['text'])}")
+    if not d["timeline"]:
+        lines.append("No dated events.")
     return show_bidi("\n".join(lines) + "\n")  # also the few values not passed through _md (dates, as-of)
 
 
@@ -82,7 +92,8 @@ h1{font-size:1.5em}h2{border-bottom:1px solid #ddd;margin-top:2em}table{border-c
 td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;font-size:.9em}.agree{background:#d8f0d8}
 .partial{background:#fff3c4}.contradict{background:#f6c9c9}.silent{color:#aaa}.pair{display:flex;gap:1em}
 .pair blockquote{flex:1;margin:0;padding:.5em;background:#f6f6f6;border-left:3px solid #999}
-.tag{display:inline-block;padding:0 .4em;border-radius:3px;background:#eee;font-size:.85em}"""
+.tag{display:inline-block;padding:0 .4em;border-radius:3px;background:#eee;font-size:.85em}
+.warn{background:#fff3c4;padding:.3em .6em}"""
 
 
 def _e(text: Any) -> str:
@@ -98,6 +109,7 @@ def to_html(d: dict[str, Any]) -> str:
              f"<style>{_CSS}</style><h1>{_e(story['title'])}</h1>",
              f"<p>{len(story['articles'])} articles, {len(named)} outlets, "
              f"{_e(story['first_seen'] or '?')} – {_e(story['last_seen'] or '?')}</p>",
+             *(f"<p class=warn>Warning: {_e(w)}</p>" for w in d.get("warnings", [])),
              "<h2>Claims × outlets</h2><table><tr><th>claim</th><th>status</th>"]
     parts += [f"<th>{_e(o)}</th>" for o in outlets]
     parts.append("</tr>")
@@ -122,7 +134,7 @@ def to_html(d: dict[str, Any]) -> str:
     for series in d["figures"]:
         points = "; ".join(f"{p['value']:,.0f} ({p['as_of'] or 'undated'}, {p['source'] or '?'})" for p in series["points"])
         parts.append(f"<li><b>{_e(series['subject'])}</b>: {_e(points)}</li>")
-    parts.append("</ul><h2>Timeline</h2><ul>")
+    parts.append("</ul>" + ("" if d["figures"] else "<p>None found.</p>") + "<h2>Timeline</h2><ul>")
     parts += [f"<li>{_e(t['date'])}: {_e(t['text'])}</li>" for t in d["timeline"]]
-    parts.append("</ul></html>")
+    parts.append("</ul>" + ("" if d["timeline"] else "<p>No dated events.</p>") + "</html>")
     return "".join(parts)

@@ -86,7 +86,7 @@ class Checker:
         claim = validate_claim(claim)
         if self.store.count_articles() == 0:
             raise UsageError("the store is empty: ingest articles first (wiretrace ingest PATH…)")
-        allowed = allowed_articles(self.store, options)
+        allowed, warnings = allowed_articles(self.store, options)
         index = self._dense_index()  # loaded on this thread, before the side thread reads it
         claim_vector, candidates, contrasting = retrieve(self.store, claim, self.embedder, index, options, allowed,
                                                          self._side_thread())
@@ -96,7 +96,9 @@ class Checker:
             item.outlet = self._article(item.article).source_name
             item.source = self._source_of(item.article)
             item.source_chain = source_chain(item, self.store.get_claims(item.article))
-        return decide(claim, evidence, options)
+        verdict = decide(claim, evidence, options)
+        verdict.warnings = warnings
+        return verdict
 
     def _dense_index(self) -> DenseIndex:
         if self._index is None:

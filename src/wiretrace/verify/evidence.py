@@ -35,6 +35,7 @@ class Verdict:
     confidence: float
     explanation: str
     evidence: list[Evidence]
+    warnings: list[str] = field(default_factory=list)  # what narrowing left out unseen (undated articles)
 
     @property
     def key(self) -> str:
@@ -54,4 +55,5 @@ class Verdict:
                 | {"score": round(e.score, 3), "source": e.source, "notes": e.notes}
                 for e in self.evidence
             ],
+            "warnings": list(self.warnings),
         }

@@ -46,8 +46,12 @@ def load_dense_index(store: Store, embedder: Any) -> DenseIndex:
     return DenseIndex(matrix, ids)
 
 
-def allowed_articles(store: Store, options: CheckOptions) -> set[str] | None:
-    """Articles evidence may come from under --story/--since, or None for all."""
+def allowed_articles(store: Store, options: CheckOptions) -> tuple[set[str] | None, list[str]]:
+    """Articles evidence may come from under --story/--since (None for all), and warnings.
+
+    The warning counts the articles --since left out for having no date: silence would read as "no
+    evidence", when the store may hold it undated.
+    """
     allowed: set[str] | None = None
     if options.story:
         from wiretrace.stories import find_story
@@ -56,11 +60,16 @@ def allowed_articles(store: Store, options: CheckOptions) -> set[str] | None:
             allowed = set(find_story(store, options.story).articles)
         except NotFound as exc:  # a bad --story is the caller's mistake, reported as a usage error
             raise UsageError(str(exc)) from exc
-    if options.since:
-        since = parse_date(options.since)
-        dated = {a.id for a in store.list_articles() if a.published and a.published >= since}
-        allowed = dated if allowed is None else allowed & dated
-    return allowed
+    if not options.since:
+        return allowed, []
+    since = parse_date(options.since)
+    scope = [a for a in store.list_articles() if allowed is None or a.id in allowed]
+    dated = {a.id for a in scope if a.published and a.published >= since}
+    undated = sum(1 for a in scope if not a.published)
+    where = f"of story {options.story} " if options.story else ""
+    warnings = [f"--since {options.since}: {undated} of {len(scope)} articles {where}have no date and were left out;"
+                " state dates with: wiretrace ingest --manifest FILE or --published DATE"] if undated else []
+    return dated, warnings
 
 
 def parse_date(value: str) -> str:

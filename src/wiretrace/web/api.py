@@ -27,7 +27,9 @@ UPLOAD_SCHEMA = {
         "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["files"],
             "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                           "manifest": {"type": "string", "format": "binary"}},
+                           "manifest": {"type": "string", "format": "binary"},
+                           "outlet": {"type": "string", "description": "outlet of every file (a manifest cell wins)"},
+                           "published": {"type": "string", "description": "date of every file, YYYY-MM-DD"}},
         }}},
     }
 }
@@ -108,4 +110,5 @@ def add_api(app: FastAPI, state: WebState, upload_limit: int) -> None:
             uploads = [v for k, v in form.multi_items() if k == "files" and isinstance(v, UploadFile)]
             manifest = form.get("manifest")
             manifest = manifest if isinstance(manifest, UploadFile) else None
-            return await run_in_threadpool(state.ingest_uploads, uploads, manifest)
+            batch = {k: v for k in ("outlet", "published") if isinstance(v := form.get(k), str) and v.strip()}
+            return await run_in_threadpool(state.ingest_uploads, uploads, manifest, batch)

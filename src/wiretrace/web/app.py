@@ -198,11 +198,12 @@ class WebState:
                 self._checker = None
                 self._dossiers.clear()
 
-    def ingest_uploads(self, uploads: list[UploadFile], manifest: UploadFile | None = None) -> dict[str, Any]:
+    def ingest_uploads(self, uploads: list[UploadFile], manifest: UploadFile | None = None,
+                       batch: dict[str, str] | None = None) -> dict[str, Any]:
         """Save uploads in a fresh temporary folder, ingest them, and report them by their client names.
 
         An optional `manifest` (CSV or JSONL, the `ingest --manifest` columns) names the files by their
-        client names.
+        client names; `batch` holds `outlet` and `published` for every file (`ingest --outlet/--published`).
         """
         if not uploads:
             raise UsageError("no files were uploaded; send them as multipart form field 'files'")
@@ -211,11 +212,12 @@ class WebState:
         folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
         try:
             names = save_uploads(uploads, folder)
-            stated = None
+            saved = None
             if manifest is not None:
                 (folder / "manifest").mkdir()
-                saved = save_uploads([manifest], folder / "manifest")
-                stated = wiretrace.stated_metadata(next(iter(saved)), names={name: path for path, name in names.items()})
+                saved = next(iter(save_uploads([manifest], folder / "manifest")))
+            stated = wiretrace.stated_metadata(saved, names={name: path for path, name in names.items()},
+                                               **(batch or {}))
             report = self.ingest(list(names), stated, root=str(folder)).to_dict()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
