@@ -116,6 +116,8 @@ def main() -> int:
     parser.add_argument("--neus-events", type=int, default=0, help="use only this many NeuS train events")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularization of the regressions")
     parser.add_argument("--only", choices=("dated", "undated"), help="fit one regression, keep the other")
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[round(0.1 + 0.05 * i, 2) for i in range(15)],
+                        help="the join thresholds tried (fewer run faster)")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
     options, out, names = ClusterOptions(), json.loads(MODEL_FILE.read_text(encoding="utf-8")), []
@@ -126,13 +128,14 @@ def main() -> int:
         print(f"  weights {dict(zip(FEATURES, regression.weights, strict=True))} bias {regression.bias}",
               file=sys.stderr)
         options = replace(options, event_model=replace(options.event_model, **{kind: regression}))
-        threshold = choose_threshold(sets, options, kind, [round(0.1 + 0.05 * i, 2) for i in range(15)])
+        threshold = choose_threshold(sets, options, kind, args.thresholds)
         options = replace(options, event_model=replace(options.event_model,
                                                        **{kind: replace(regression, threshold=threshold)}))
         out[kind] = {"weights": list(regression.weights), "bias": regression.bias, "threshold": threshold}
         names.append(f"{kind}: {', '.join(name for name, *_ in sets)}")
-    if args.only:
-        names.append(out["trained_on"].split(" on ", 1)[1].split("; thresholds")[0])
+    if args.only:  # the other regression's sets, from the record of the fit that made it
+        names += [part for part in out["trained_on"].split("; ") if part.startswith(("dated:", "undated:"))
+                  and not part.startswith(f"{args.only}:")]
     out["trained_on"] = (f"eval/fit_events.py{' --neus-events %d' % args.neus_events if args.neus_events else ''} "
                          f"on {'; '.join(names)}; thresholds by mean B3-F1 over them")
     text = json.dumps(out, indent=1) + "\n"

@@ -1,11 +1,13 @@
 """The event level on regimes the labelled sets hold: no titles, no dates, events over days, look-alikes."""
 
+import numpy as np
 import pytest
 
 from wiretrace.ml.embedder import LEAD_TOKENS, EmbedOptions, MiniLMEmbedder
 from wiretrace.models import Article
 from wiretrace.stories.cluster import cluster_articles
 from wiretrace.stories.embed import article_lead
+from wiretrace.stories.events import _margin
 
 QUAKE_A = ("A magnitude 6.4 earthquake struck the Ardala valley in northern Peru early on Tuesday, killing at least "
            "112 people and destroying 1,200 homes, Peru's civil defence agency said. Rescuers in Ardala dug through "
@@ -47,3 +49,14 @@ def test_the_same_words_a_month_apart_are_a_new_happening():
     articles = [Article(id=f"t{i}", text=TRIAL.format(day="Monday"), published=day)
                 for i, day in enumerate(["2023-05-01", "2023-06-12"])]
     assert len(set(_cluster(articles).values())) == 2
+
+
+@pytest.mark.parametrize(("cosines", "ranked", "rank", "margin"), [
+    ([0.9], [0], 0, 0.0),                     # a lone candidate has no rival
+    ([0.5, 0.9, 0.7], [1, 2, 0], 0, 0.2),     # the best leads the runner-up
+    ([0.5, 0.9, 0.7], [1, 2, 0], 1, -0.2),    # the others trail the best
+    ([0.5, 0.9, 0.7], [1, 2, 0], 2, -0.4),
+    ([0.8, 0.8], [0, 1], 0, 0.0),             # two look-alikes as close: no lead
+])
+def test_cosine_margin_is_the_lead_over_the_best_rival(cosines, ranked, rank, margin):
+    assert _margin(np.array(cosines), ranked, rank) == pytest.approx(margin)

@@ -62,7 +62,8 @@ def test_explanation_names_sources():
 def test_to_dict_contract():
     v = decide("c", [ev("a", "supports", 0.9)])
     d = v.to_dict()
-    assert set(d) == {"key", "claim", "verdict", "confidence", "explanation", "evidence"}
+    assert set(d) == {"key", "claim", "verdict", "confidence", "explanation", "evidence", "warnings"}
+    assert d["warnings"] == []
     assert {"article", "outlet", "text", "start", "end", "stance", "score", "source_chain"} <= set(d["evidence"][0])
 
 

@@ -80,13 +80,14 @@ class EventLevel(Level):
         name_weights = [names.idf(n) for n in signals.names]
         keywords = words.keywords(signals.words, self.options.top_words)
         out = []
-        for k in np.argsort(-cosines, kind="stable")[: self.options.event_candidates].tolist():
+        ranked = np.argsort(-cosines, kind="stable")[: self.options.event_candidates].tolist()
+        for rank, k in enumerate(ranked):
             cluster = self.clusters[int(self._rows[k])]
             self.fill(cluster)
             mean = float(cosines[k]) * float(self._norms[k]) / len(cluster.members)
             closest = self.closest_member(vector, keywords, cluster)
-            out.append((cluster, features((float(cosines[k]), mean, *closest), signals, keywords, name_weights,
-                                          cluster, day, names)))
+            x = features((float(cosines[k]), mean, *closest), signals, keywords, name_weights, cluster, day, names)
+            out.append((cluster, [*x, _margin(cosines, ranked, rank)]))
         return out
 
     def assign_article(self, member: str, vector: np.ndarray, signals: TextSignals, day: date | None,
@@ -102,6 +103,19 @@ class EventLevel(Level):
             best = self.start(member, vector)
         self.take(best, member, vector, signals, day)
         return best
+
+
+def _margin(cosines: np.ndarray, ranked: list[int], rank: int) -> float:
+    """How far a candidate's centroid cosine stands above the best other candidate's (0 when it is alone).
+
+    A ratio test in the manner of nearest-neighbour matching: when several active events sit as close as the
+    best one (a run of look-alike campaign stories on undated copy), the closeness says less about which
+    one the article tells, and a clear lead says more.
+    """
+    if len(ranked) < 2:
+        return 0.0
+    other = ranked[1] if rank == 0 else ranked[0]
+    return float(cosines[ranked[rank]]) - float(cosines[other])
 
 
 def _count(cluster: Cluster, signals: TextSignals) -> None:

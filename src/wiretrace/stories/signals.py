@@ -1,13 +1,14 @@
 """Signals that two tellings are one happening, and the small model that weighs them.
 
-An article is compared with an event (the members it already has) on five signals: the lead-embedding
+An article is compared with an event (the members it already has) on six signals: the lead-embedding
 cosine to the event's centroid and to its average member (average link: one odd member cannot pull the
 event toward everything near it), how much of the article's distinctive vocabulary its members share (TF-IDF
 weights over the whole text, so title-less wire copy still has its words), how many of its rare names and
 its numbers they carry (and whether both sides have names, or numbers, and share none: two earthquakes on
-one day differ in their places and tolls), and the days between them, a soft factor rather than a wall. A logistic regression
-fitted on labelled pairs (`eval/fit_events.py`, train splits only) turns them into a probability; its
-coefficients are the committed `assets/same-event.json`.
+one day differ in their places and tolls), the days between them, a soft factor rather than a wall, and how far
+the event's centroid cosine leads the next candidate's (a ratio test: among many look-alike events a close one
+says less). A logistic regression fitted on labelled pairs (`eval/fit_events.py`, train splits only) turns
+them into a probability; its coefficients are the committed `assets/same-event.json`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from wiretrace.stories.names import names_in
 MODEL_FILE = Path(__file__).parent / "assets" / "same-event.json"
 FEATURES = ("centroid_cosine", "mean_cosine", "max_cosine", "term_cover", "term_cosine", "max_term_cosine",
             "name_cover", "number_cover", "names_disjoint", "numbers_disjoint", "log_gap_days", "undated",
-            "log_size")
+            "log_size", "cosine_margin")
 _WORD = re.compile(r"[a-z][a-z'\-]{2,}")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d(?:%|\b)|(?<![\w.])\d(?:%|\b)")
 _STOP = frozenset("""
