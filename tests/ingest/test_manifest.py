@@ -87,6 +87,24 @@ def test_articles_csv_round_trips_into_a_manifest(tmp_path, capsys):
     assert {a.outlet for a in open_store(second).list_articles()} == {"The Ledger"}
 
 
+def test_articles_csv_guards_formulas_and_still_round_trips(tmp_path, capsys):
+    # A title or outlet a spreadsheet would run ("=HYPERLINK(...)", "@SUM(...)") is written as text.
+    doc = _doc(tmp_path, "a.txt", '=HYPERLINK("http://evil.example","x")')
+    first = str(tmp_path / "1.db")
+    assert main(["--db", first, "ingest", str(doc), "--outlet", "@SUM(A1)", "--published", "2016-09-12"]) == 0
+    capsys.readouterr()
+    assert main(["--db", first, "articles", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    row = next(csv.DictReader(out.splitlines()))
+    assert row["title"] == "\'=HYPERLINK(\"http://evil.example\",\"x\")" and row["outlet"] == "\'@SUM(A1)"
+    assert row["words"].isdigit()  # numbers stay numbers
+    (tmp_path / "m.csv").write_text(out)
+    second = str(tmp_path / "2.db")
+    assert main(["--db", second, "ingest", "--manifest", str(tmp_path / "m.csv")]) == 0
+    (stored,) = open_store(second).list_articles()
+    assert stored.title.startswith("=HYPERLINK") and stored.outlet == "@SUM(A1)"
+
+
 def test_bad_manifest_is_a_one_line_usage_error(tmp_path, capsys):
     (tmp_path / "m.csv").write_text("file,outlet\na.txt,X\n")
     assert main(["--db", str(tmp_path / "s.db"), "ingest", "--manifest", str(tmp_path / "m.csv")]) == 2

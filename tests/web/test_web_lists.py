@@ -72,3 +72,19 @@ def test_dossier_filters_by_discrepancy_type(client):
     shown = page.count('class="discrepancy')
     assert shown == sum(1 for d in full["discrepancies"] if d["type"] == kind)
     assert client.get(f"/stories/{story}", params={"review": "maybe"}).status_code == 400
+
+
+def test_csv_downloads_guard_spreadsheet_formulas(tmp_path):
+    import json
+
+    record = {"title": '=HYPERLINK("http://evil.example","open")', "outlet": "+cmd|' /C calc'!A0",
+              "text": "The harbour council voted on Thursday to close the old ferry pier, the mayor said."}
+    (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n")
+    db = str(tmp_path / "formula.db")
+    with open_store(db) as store:
+        ingest(store, [str(tmp_path / "in.jsonl")])
+    with TestClient(create_app(db)) as c:
+        (row,) = csv.DictReader(io.StringIO(c.get("/articles.csv").text))
+        assert row["title"] == "'" + record["title"] and row["outlet"] == "'" + record["outlet"]
+        assert row["words"].isdigit()
+        assert c.get("/articles.json").json()[0]["title"] == record["title"]  # JSON keeps the text as it is

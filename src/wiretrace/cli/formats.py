@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from wiretrace import show_bidi
+from wiretrace.ingest.manifest import formula_safe
 
 LIST_FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -30,11 +31,19 @@ def chosen_format(args: Any) -> str:
 
 
 def cell(value: Any) -> str:
-    """One CSV cell: lists joined with "; ", records as JSON, None empty."""
+    """One CSV cell: lists joined with "; ", records as JSON, None empty, text guarded against formulas."""
     if value is None:
         return ""
+    if isinstance(value, bool | int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return formula_safe(_text(value))
+
+
+def _text(value: Any) -> str:
     if isinstance(value, list | tuple):
-        return "; ".join(cell(v) for v in value)
+        return "; ".join("" if v is None else _text(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, float):
@@ -65,4 +74,4 @@ def write_records(records: Sequence[Any], fmt: str, *, flat: Callable[[Any], dic
         print(empty)
     else:
         for record in records:
-            print(show_bidi(table(record) if table else cell(record)))
+            print(show_bidi(table(record) if table else _text(record)))

@@ -28,6 +28,23 @@ COLUMNS = ("path", *FIELDS)
 # Largest manifest read: a crawl log of a million rows is ~200 MB; past this it is not a manifest.
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 _RECORD_SUFFIX = re.compile(r":\d+$")
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP "CSV injection");
+# wiretrace's CSV writers put an apostrophe before such text, and the manifest reader takes it off.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """`text` as a CSV cell a spreadsheet shows as text: a leading formula character gets an apostrophe.
+
+    Article titles, outlets and review notes are untrusted: a title "=HYPERLINK(...)" opened in a
+    spreadsheet would run. The apostrophe is how spreadsheets themselves mark "this is text".
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def formula_unsafe(text: str) -> str:
+    """The text `formula_safe` guarded, so `articles --format csv` reads back as a manifest unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 @dataclass(frozen=True)
@@ -178,7 +195,7 @@ def _stated(path: Path, records: list[tuple[str, dict]], batch: StatedMetadata, 
 def _cell(value: object) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = formula_unsafe(str(value)).strip()
     return text or None
 
 

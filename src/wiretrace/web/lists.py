@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import wiretrace
 from wiretrace import UsageError
+from wiretrace.ingest.manifest import formula_safe
 from wiretrace.web.api import public_article
 from wiretrace.web.security import encodable
 
@@ -108,13 +109,22 @@ def story_row(s: dict[str, Any]) -> dict[str, Any]:
             "outlets": "; ".join(s.get("outlets") or []), "first_seen": s.get("first_seen"), "last_seen": s.get("last_seen")}
 
 
+def csv_cell(value: Any) -> str | int | float:
+    """One cell of a web CSV download: numbers as they are, text guarded against spreadsheet formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return value
+    return formula_safe(str(value))
+
+
 def csv_response(rows: list[dict[str, Any]], columns: list[str], name: str) -> Response:
     """Rows as a CSV download."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
