@@ -97,3 +97,16 @@ def test_extraction_quality_floor():
     assert result["pages"] == 40
     assert result["mean_f1"] >= floor["mean_f1"], result["per_page"]
     assert result["median_f1"] >= floor["median_f1"], result["per_page"]
+
+
+def test_a_parentless_svg_root_is_no_crash_in_the_date_search():
+    # Found by the long fuzz run: htmldate's cleaning asserts on an <svg> that lxml makes the root.
+    from wiretrace.errors import InputError
+    from wiretrace.ingest.html import extract_page
+
+    html = '<svg><head><meta><script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    try:
+        page = extract_page(html, url=None, label="feed.xml")
+    except InputError:
+        return
+    assert page.published is None

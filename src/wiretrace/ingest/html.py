@@ -217,5 +217,7 @@ def _find_date(tree: Any, url: str | None) -> str | None:
 
     try:
         return find_date(tree, url=url, extensive_search=False, original_date=True)
-    except (ValueError, TypeError):  # htmldate gives up on odd trees; no date is better than no article
+    except (ValueError, TypeError, AssertionError):
+        # htmldate gives up on odd trees (lxml's drop_tree asserts on a parentless <svg> root); no
+        # date is better than no article
         return None
