@@ -386,12 +386,12 @@ def test_check_api_and_page_use_one_cached_checker(client, ids):
     r = client.post("/api/check", json={"claim": "The Kelmar harbour bridge will close for three weeks of repairs"})
     assert r.status_code == 200
     verdict = r.json()
-    assert set(verdict) == {"key", "claim", "verdict", "confidence", "explanation", "evidence", "warnings"}
+    assert set(verdict) == {"key", "review", "claim", "verdict", "confidence", "explanation", "evidence", "warnings"}
     assert verdict["warnings"] == []
     # both articles say the bridge closes for (about) three weeks of repairs; the ferry's "every twenty minutes"
     # counts something else and must not be read as a changed number
     assert verdict["verdict"] == "supported", verdict
-    assert not any(e["stance"] == "refutes" for e in verdict["evidence"]), verdict
+    assert not any(e["stance"] == "refutes" for e in verdict["evidence"]), [(e["stance"], e["score"], e.get("notes"), e["text"]) for e in verdict["evidence"]]
     assert any(e["stance"] == "supports" and "three weeks" in e["text"] for e in verdict["evidence"])
     checker = client.app.state.web.checker()
     page = client.get("/check", params={"claim": "The bridge will close for three weeks"})

@@ -100,7 +100,7 @@ def add_api(app: FastAPI, state: WebState, upload_limit: int) -> None:
     @app.post("/api/check", tags=["api"], summary="Check a claim (the `check --json` contract)",
               max_body_size=options.max_body_bytes)
     def api_check(body: CheckRequest) -> dict[str, Any]:
-        return state.check(body.claim, body.story, body.since).to_dict()
+        return state.checked(body.claim, body.story, body.since)
 
     @app.post("/api/ingest", tags=["api"], summary="Ingest uploaded files (token needed; the `ingest --json` contract)",
               max_body_size=upload_limit, openapi_extra=UPLOAD_SCHEMA)

@@ -127,6 +127,12 @@ class WebState:
             options = replace(wiretrace.Settings().check, story=story or None, since=since or None)
             return self.checker().check(claim, options)
 
+    def checked(self, claim: str, story: str | None, since: str | None) -> dict[str, Any]:
+        """The `check --json` contract, as the CLI gives it: the verdict recorded as a finding, its review in."""
+        verdict = self.check(claim, story, since)
+        with self.lock:
+            return wiretrace.record_verdict(self.store, verdict)
+
     def find_story(self, story_id: str) -> Story:
         """A stored story by id or unique id prefix; raises `NotFound`."""
         with self.lock:

@@ -132,13 +132,14 @@ def add_pages(app: FastAPI, state: WebState, env: jinja2.Environment, upload_lim
     @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
     def page_check(claim: str | None = None, story: str | None = None, since: str | None = None) -> Response:
         encodable(claim, "claim")
-        verdict = state.check(claim, story, since).to_dict() if claim else None
+        verdict = state.checked(claim, story, since) if claim else None
         json_ld = None
         if verdict:
             with state.lock:
                 json_ld = wiretrace.json_ld_script(wiretrace.claim_review(state.store, verdict))
         return render(env, "check.html", nav="check", claim=claim or "", story=story or "", since=since or "",
-                      stories=state.story_list(), verdict=verdict, claimreview=json_ld)
+                      stories=state.story_list(), verdict=verdict, claimreview=json_ld,
+                      writable=state.token is not None)
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     def page_upload() -> Response:

@@ -1,4 +1,4 @@
-"""Reviews in the web app: the dossier with its reviews, the review form on a story page, `POST /api/reviews`.
+"""Reviews in the web app: the dossier with its reviews, the review forms on story and check pages, `POST /api/reviews`.
 
 Writes need the server's token, as uploads do: the form carries it in a password field (a page on
 another site cannot know it, so it cannot forge the request either) and the API takes it as a bearer token.
@@ -7,7 +7,7 @@ another site cannot know it, so it cannot forge the request either) and the API 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -49,7 +49,7 @@ def make_review(state: WebState, given_token: str | None, key: str, status: str,
 
 
 def add_review_routes(app: FastAPI, state: WebState, env: jinja2.Environment) -> None:
-    """Register `POST /api/reviews` and the story page's review form."""
+    """Register `POST /api/reviews` and the review forms of the story and check pages."""
 
     @app.post("/api/reviews", tags=["api"], summary="Confirm or dismiss a finding (token needed; `review --json`)")
     def api_review(body: ReviewRequest, request: Request) -> dict[str, Any]:
@@ -63,3 +63,11 @@ def add_review_routes(app: FastAPI, state: WebState, env: jinja2.Environment) ->
         made = make_review(state, fields["token"], fields["key"], fields["status"], fields["note"], fields["by"])
         back = f"/stories/{quote(story, safe='')}" + ("?show_dismissed=1" if fields["show_dismissed"] else "")
         return RedirectResponse(f"{back}#review-{made['key']}", status_code=303)
+
+    @app.post("/check/reviews", include_in_schema=False)
+    async def check_review(request: Request) -> Response:
+        async with request.form(max_files=0, max_fields=10) as form:
+            fields = {k: str(form.get(k) or "") for k in ("token", "key", "status", "note", "by", "claim", "story", "since")}
+        made = make_review(state, fields["token"], fields["key"], fields["status"], fields["note"], fields["by"])
+        again = {k: fields[k] for k in ("claim", "story", "since") if fields[k]}
+        return RedirectResponse(f"/check?{urlencode(again)}#review-{made['key']}", status_code=303)
