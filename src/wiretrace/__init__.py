@@ -28,7 +28,7 @@ from wiretrace.engines.ray import RayOptions
 from wiretrace.errors import AmbiguousId, NotFound, StoreUnavailable, UsageError, WiretraceError
 from wiretrace.ingest import IngestOptions
 from wiretrace.ingest.manifest import COLUMNS as MANIFEST_COLUMNS
-from wiretrace.ingest.manifest import Stated, manifest_paths, manifest_row
+from wiretrace.ingest.manifest import Stated, formula_safe, manifest_paths, manifest_row
 from wiretrace.models import REVIEW_STATUSES, Article, Claim, Event, IngestReport, Review, Story
 from wiretrace.pipeline import ingest, ingest_ray, update_store
 from wiretrace.report.visible import show_bidi
@@ -70,6 +70,7 @@ __all__ = [
     "copies",
     "dossier",
     "find_story",
+    "formula_safe",
     "ingest",
     "ingest_ray",
     "load_settings",

@@ -24,6 +24,8 @@ def findings(claim: str, source: str, invented=("entity", "number", "qualifier")
     ("Ann asks Tom to buy butter.", "Ann asked Mike to buy some butter.", "entity", "Tom", "Mike"),
     ("The minister did not sign the treaty.", "The minister signed the treaty in Rome.", "negation", "sign", "signed"),
     ("The officer was jailed.", "The officer was fired last week.", "qualifier", "jailed", "fired"),
+    ("The tram line was cancelled.", "The city council backed the tram line on Friday.", "antonym", "cancelled",
+     "backed"),
 ])
 def test_changed_detail_is_found_with_both_spans(claim, source, kind, claim_text, source_text):
     found = [f for f in findings(claim, source) if f.type == kind]

@@ -12,8 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from wiretrace import show_bidi
-from wiretrace.ingest.manifest import formula_safe
+from wiretrace import formula_safe, show_bidi
 
 LIST_FORMATS = ("table", "json", "jsonl", "csv")
 

@@ -43,7 +43,7 @@ does not state is not borne out by it (`check` then does not count that sentence
 _PAIRS = [
     ("praise hail applaud laud commend welcome celebrate endorse admire", "denounce condemn criticize criticise"
      " slam blast decry deplore disaster catastrophe catastrophic ashamed disgrace shameful"),
-    ("support", "oppose"), ("approve", "reject veto"), ("accept", "reject refuse decline"),
+    ("support", "oppose"), ("approve", "reject veto"), ("approve back greenlight", "cancel scrap axe shelve"), ("accept", "reject refuse decline"),
     ("increase rise raise grow gain boost expand increasing", "decrease fall drop decline lower shrink reduce cut"
      " decreasing"),
     ("win", "lose"), ("allow permit legalize", "ban prohibit forbid"), ("open", "close"),

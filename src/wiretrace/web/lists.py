@@ -18,8 +18,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import wiretrace
-from wiretrace import UsageError
-from wiretrace.ingest.manifest import formula_safe
+from wiretrace import UsageError, formula_safe
 from wiretrace.web.api import public_article
 from wiretrace.web.security import encodable
 
