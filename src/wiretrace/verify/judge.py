@@ -56,9 +56,6 @@ def _judged(claim: str, hit: SentenceHit, relevance: float, p: dict[str, float],
     stance, score = stance_of(p, options.stance_threshold)
     if stance != "neutral" and max(p, key=p.get) == "neutral" and relevance < options.lean_relevance:
         stance, score = "neutral", p["neutral"]
-    elif stance == "refutes" and not _conflict_noted(notes) and (
-            relevance < options.model_refute_relevance or max(p, key=p.get) != "contradiction"):
-        stance, score = "neutral", p["neutral"]  # "different", not "false": related, not refuting
     return Evidence(hit.article, None, hit.text, hit.start, hit.end, stance, score, relevance,
                     probabilities=p, notes=notes)
 
@@ -144,11 +141,6 @@ def _check_wording(claim: str, sentence: str, agreement: bool | None, e: float, 
         e = max(e, o.restatement_entailment)
         notes.append("states the claim in its own words")
     return e, c
-
-
-def _conflict_noted(notes: list[str]) -> bool:
-    """Whether a check found a detail of the sentence that conflicts with the claim."""
-    return any(n in ("numbers differ", "negation differs") or " differs: " in n for n in notes)
 
 
 def _conditional(text: str) -> bool:

@@ -76,13 +76,6 @@ class CheckOptions:
     lean_relevance: float = 0.5
     """Cosine to the claim a sentence whose likeliest reading is neutral needs for its lean to a side to
     count. Hand-set together with `stance_threshold` 0.3."""
-    model_refute_relevance: float = 0.6
-    """Cosine to the claim a sentence needs to refute it on the stance model's word alone, when no check
-    found a conflicting detail (numbers, negation, a changed name, date, qualifier or a reversed word);
-    such a sentence must also read as contradiction more than as anything else (a mere lean to it does
-    not refute, as a lean to entailment may support). Below it the sentence is about something near the claim, and a small NLI model's "contradiction"
-    there means "different", not "false": such a sentence is related, not refuting (issue 18). The
-    same bar as `detail_strict_relevance`; not tuned."""
 
     # -- explicit checks (each one adjusts the stance model's probabilities and leaves a note) --------
     number_conflict_min_overlap: float = 0.5
