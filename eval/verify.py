@@ -110,14 +110,17 @@ def wiretrace_verdict(claim: str, corpus: list[tuple[str, str]], model, embedder
 
 def scores(gold: list[str], pred: list[str]) -> dict[str, float]:
     acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / max(len(gold), 1)
-    f1s = []
+    f1s, precision = [], {}
     for label in VERDICTS:
         tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
         fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
         fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
         if tp + fp + fn:
             f1s.append(2 * tp / (2 * tp + fp + fn))
-    return {"accuracy": acc, "macro_f1": sum(f1s) / max(len(f1s), 1)}
+        if tp + fp:
+            precision[label] = tp / (tp + fp)
+    # Precision per verdict: how often a "supported" or "refuted" a user is shown is right.
+    return {"accuracy": acc, "macro_f1": sum(f1s) / max(len(f1s), 1), "precision": precision}
 
 
 def main() -> int:
@@ -160,7 +163,8 @@ def main() -> int:
         print(f"{name}: {r['claims']} claims, {r['seconds']} s")
         for method in ("wiretrace", "baseline (BM25 top-5 + NLI majority)", "floor (majority class)"):
             s = r[method]
-            print(f"  {method:40} accuracy {s['accuracy']:.3f}  macro-F1 {s['macro_f1']:.3f}")
+            shown = "  ".join(f"{v} {p:.2f}" for v, p in s["precision"].items())
+            print(f"  {method:40} accuracy {s['accuracy']:.3f}  macro-F1 {s['macro_f1']:.3f}  precision: {shown}")
         print(f"  gold {r['gold']}  predicted {r['predicted']}")
     return 0
 
