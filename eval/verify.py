@@ -2,6 +2,7 @@
 
 Usage:
     python eval/verify.py ../shared/eval/climate-fever-even.jsonl ../shared/eval/averitec-dev-even.json
+    python eval/verify.py --split dev …   # the half `check`'s thresholds were not chosen on (--split train)
 
 Any file of the same shape works: Climate-FEVER JSONL (each claim's evidence sentences are its corpus)
 or an AVeriTeC JSON list (each claim's question/answer pairs are its corpus). Both methods see the same
@@ -15,6 +16,7 @@ corpus and the same stance model; only retrieval and aggregation differ:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import re
@@ -108,6 +110,14 @@ def wiretrace_verdict(claim: str, corpus: list[tuple[str, str]], model, embedder
     return decide(claim, evidence).verdict
 
 
+def in_split(claim: str, split: str) -> bool:
+    """Whether a claim is in the half asked for: odd SHA-1 digests are dev, even ones train."""
+    if split == "all":
+        return True
+    odd = int(hashlib.sha1(claim.encode("utf-8")).hexdigest(), 16) % 2 == 1
+    return odd == (split == "dev")
+
+
 def scores(gold: list[str], pred: list[str]) -> dict[str, float]:
     acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / max(len(gold), 1)
     f1s, precision = [], {}
@@ -130,6 +140,8 @@ def main() -> int:
     parser.add_argument("--model", help="another stance ONNX model file")
     parser.add_argument("--stance-threshold", type=float, default=CheckOptions.stance_threshold)
     parser.add_argument("--min-relevance", type=float, default=CheckOptions.min_relevance)
+    parser.add_argument("--split", choices=("all", "train", "dev"), default="all",
+                        help="half of each file by a SHA-1 of the claim: tune on train, report dev")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -141,7 +153,7 @@ def main() -> int:
     options = CheckOptions(stance_threshold=args.stance_threshold, min_relevance=args.min_relevance)
     report = {}
     for path in args.files:
-        items = load(path)[: args.limit or None]
+        items = [item for item in load(path) if in_split(item[0], args.split)][: args.limit or None]
         started = time.perf_counter()
         gold = [g for _, _, g in items]
         ours = [wiretrace_verdict(c, corpus, model, embedder, options) for c, corpus, _ in items]
