@@ -8,8 +8,14 @@ bench/ingest.py) grouped into planted events of 1-8 articles over a year, each e
 place and subject told in templated sentences, mixed with real background sentences from PolNeAR
 (../shared) so that articles of one event are not near-verbatim; 5% of articles are lightly edited copies. Then, timed, in a fresh process per size: ingest
 the files into a fresh SQLite store (`ingest_paths`, `--workers` processes), and `cluster_store`: MinHash
-copy detection, lead embeddings with the real MiniLM model, events and stories, all stored. Claims
-extraction is not part of this path (`bench/claims.py` measures it).
+copy detection, lead embeddings with the real MiniLM model, events and stories, all stored; then the two
+stages `wiretrace ingest` runs after them: the sentence full-text index and claims extraction (claims only
+for sizes up to `--claims-up-to`, as they take hours at 100k on 2 cores).
+
+Named baselines, measured in the same child process on the same store's texts:
+- sentence index: SQLite FTS5 over the whole article texts in one transaction (no sentence splitting);
+- claims: spaCy's whole `en_core_web_sm` pipeline (`nlp.pipe`, one process) over a seeded sample of at most
+  `--baseline-sample` articles; claims are compared with it per article.
 
 Peak memory is the larger of this process's max RSS and the largest ingest worker's. After the timed
 part, the events found are scored against the planted ones (B-cubed F1; `planted.json` in the corpus).
@@ -142,20 +148,25 @@ def bcubed_f1(pred: dict[str, str], gold: dict[str, int]) -> float:
     return 2 * p * r / (p + r)
 
 
+stage_rss: dict[str, int] = {}  # max RSS (MiB) after each later stage, filled by `_later_stages`
+
+
 def _max_rss_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
 
 
-def measure(root: Path, workers: int, profile: str | None) -> dict:
+def measure(root: Path, workers: int, profile: str | None, claims: bool = True, sample: int = 1000) -> dict:
     """Ingest root's files into a fresh store and cluster them, timing each stage (run in a child)."""
     from wiretrace.ingest import IngestOptions, ingest_paths
+    from wiretrace.ml import lead_embedder
     from wiretrace.pipeline import cluster_store
     from wiretrace.store import open_store
     from wiretrace.stories import cluster, embed
 
     stages: dict[str, float] = {}
+    stage_rss.clear()
 
     def timed(name, func):
         def wrapper(*args, **kwargs):
@@ -167,8 +178,8 @@ def measure(root: Path, workers: int, profile: str | None) -> dict:
         return wrapper
 
     embed.embed_articles = timed("embed", embed.embed_articles)
-    cluster.update_copies = timed("copies", cluster.update_copies)
-    cluster.cluster_articles = timed("events+stories", cluster.cluster_articles)
+    cluster.find_copies = timed("copies", cluster.find_copies)
+    cluster.cluster_events = timed("events+stories", cluster.cluster_events)
     db = root / "bench.db"
     db.unlink(missing_ok=True)
     store = open_store(str(db))
@@ -179,7 +190,7 @@ def measure(root: Path, workers: int, profile: str | None) -> dict:
     report = ingest_paths(store, [str(root / "text"), str(root / "html")], IngestOptions(workers=workers))
     stages["ingest"] = time.perf_counter() - started
     loaded = time.perf_counter()
-    embedder = cluster.lead_embedder()
+    embedder = lead_embedder()
     stages["model load"] = time.perf_counter() - loaded
     grouping = cluster_store(store, embedder=embedder)
     total = time.perf_counter() - started
@@ -187,6 +198,8 @@ def measure(root: Path, workers: int, profile: str | None) -> dict:
         profiler.disable()
         profiler.dump_stats(profile)
     stages["store read+write"] = total - sum(stages.values())
+    baselines = _later_stages(store, root, stages, claims, sample)
+    everything = time.perf_counter() - started - baselines.pop("_untimed", 0.0)
     planted_file = root / "planted.json"
     quality = None
     if planted_file.exists():  # outside the timed part: how well the planted events were found
@@ -197,9 +210,77 @@ def measure(root: Path, workers: int, profile: str | None) -> dict:
         quality = round(bcubed_f1({k: pred.get(k, k) for k in gold}, gold), 3)
     store.close()
     return {"articles": len(report.ingested), "failed": len(report.failed), "seconds": round(total, 1),
+            "seconds_all_stages": round(everything, 1),
             "stages": {k: round(v, 1) for k, v in stages.items()}, "events": len(grouping.events),
             "stories": len(grouping.stories), "copies": sum(1 for c in grouping.copies if c.copy_of and c.copy_of != c.article),
-            "max_rss_mib": round(_max_rss_mib()), "planted_bcubed_f1": quality}
+            "max_rss_mib": round(_max_rss_mib()), "planted_bcubed_f1": quality, "baselines": baselines,
+            "stage_rss_mib": stage_rss}
+
+
+def _later_stages(store, root: Path, stages: dict[str, float], claims: bool, sample: int) -> dict:  # noqa: ANN001
+    """Time the sentence index and claims as `update_store` runs them, and their baselines, in this process.
+
+    Each stage's max RSS is read after it (RSS only grows, so a stage's figure includes the ones before).
+    """
+    import sqlite3
+
+    from wiretrace.claims import ExtractOptions, extract_store
+    from wiretrace.claims.nlp import load_model
+    from wiretrace.verify import index_sentences
+
+    started = time.perf_counter()
+    index_sentences(store)
+    stages["sentence index"] = time.perf_counter() - started
+    stage_rss["sentence index"] = round(_max_rss_mib())
+    texts = [a.text for a in store.list_articles()]
+    baselines: dict[str, float] = {}
+    untimed = time.perf_counter()
+    fts = sqlite3.connect(str(root / "fts-baseline.db"))
+    started = time.perf_counter()
+    with fts:
+        fts.execute("CREATE VIRTUAL TABLE IF NOT EXISTS t USING fts5(body)")
+        fts.executemany("INSERT INTO t(body) VALUES (?)", ((t,) for t in texts))
+    baselines["sentence index: SQLite FTS5 of whole texts"] = round(time.perf_counter() - started, 1)
+    fts.close()
+    if not claims:
+        baselines["_untimed"] = time.perf_counter() - untimed
+        return baselines
+    options = ExtractOptions()
+    load_model(options.model)
+    baselines["_untimed"] = time.perf_counter() - untimed  # the FTS5 baseline and the model load
+    started = time.perf_counter()
+    extract_store(store, options)
+    stages["claims"] = time.perf_counter() - started
+    stage_rss["claims"] = round(_max_rss_mib())
+    after_claims = time.perf_counter()
+    chosen = random.Random(7).sample(texts, min(sample, len(texts)))
+    import spacy
+
+    nlp = spacy.load(options.model)
+    started = time.perf_counter()
+    for _ in nlp.pipe(chosen, batch_size=64):
+        pass
+    baselines["claims: spaCy full pipeline, per article"] = (time.perf_counter() - started) / len(chosen)
+    baselines["_untimed"] += time.perf_counter() - after_claims
+    return baselines
+
+
+def baseline_lines(r: dict) -> str:
+    """The later stages against their baselines: ratio > 1 means wiretrace's stage is faster."""
+    b, st, n = r["baselines"], r["stages"], r["articles"]
+    parts = []
+    fts = b.get("sentence index: SQLite FTS5 of whole texts")
+    if fts is not None and st.get("sentence index"):
+        parts.append(f"sentence index {st['sentence index']:.1f} s vs SQLite FTS5 of whole texts {fts:.1f} s "
+                     f"({fts / st['sentence index']:.2f}x)")
+    spacy_each = b.get("claims: spaCy full pipeline, per article")
+    if spacy_each and st.get("claims"):
+        ours, theirs = n / st["claims"], 1 / spacy_each
+        parts.append(f"claims {ours:.1f} articles/s vs spaCy full pipeline {theirs:.1f} articles/s "
+                     f"({ours / theirs:.2f}x)")
+    elif "claims" not in st:
+        parts.append("claims not timed at this size (--claims-up-to)")
+    return "; ".join(parts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,10 +289,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="ingest worker processes (default 2)")
     parser.add_argument("--keep", type=Path, help="write corpora and stores here instead of a temporary folder")
     parser.add_argument("--profile", help="write cProfile stats of the timed run to FILE (one size)")
+    parser.add_argument("--claims-up-to", type=int, default=10_000,
+                        help="time claims extraction for sizes up to N articles (default 10000)")
+    parser.add_argument("--baseline-sample", type=int, default=1000,
+                        help="articles the spaCy baseline parses (default 1000)")
+    parser.add_argument("--no-claims", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(measure(args.child, args.workers, args.profile)))
+        print(json.dumps(measure(args.child, args.workers, args.profile, not args.no_claims, args.baseline_sample)))
         return 0
     with tempfile.TemporaryDirectory(prefix="wiretrace-pipeline-") as tmp:
         for n in args.sizes:
@@ -223,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
                       flush=True)
             command = [sys.executable, __file__, "--child", str(root), "--workers", str(args.workers)]
             command += ["--profile", args.profile] if args.profile else []
+            command += ["--no-claims"] if n > args.claims_up_to else []
+            command += ["--baseline-sample", str(args.baseline_sample)]
             out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             r = json.loads(out.strip().splitlines()[-1])
             rates = "  ".join(f"{k} {v:.1f} s ({r['articles'] / v:,.0f}/s)" if v > 0 else f"{k} {v:.1f} s"
@@ -231,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"= {r['articles'] / r['seconds']:.0f} articles/s, max RSS {r['max_rss_mib']} MiB; "
                   f"{r['events']:,} events, {r['stories']:,} stories, {r['copies']:,} copies; "
                   f"events vs planted: B3-F1 {r['planted_bcubed_f1']}", flush=True)
-            print(f"  stages: {rates}", flush=True)
+            print(f"  stages: {rates}; all stages {r['seconds_all_stages']:.1f} s", flush=True)
+            print("  max RSS after: " + ", ".join(f"{k} {v} MiB" for k, v in r["stage_rss_mib"].items()), flush=True)
+            print("  " + baseline_lines(r), flush=True)
             if not args.keep:
                 subprocess.run(["rm", "-rf", str(root)], check=False)
     return 0
