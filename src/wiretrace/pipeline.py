@@ -81,7 +81,8 @@ def ingest_ray(
     settings = settings or _default_settings()
     options = options or settings.ingest
     # Stages 1-2: read, clean, sketch, embed and extract on the cluster; stored here in input order.
-    report, embedder = run_on_ray(store, paths, options, ray_options, stdin=stdin, progress=progress)
+    report, embedder = run_on_ray(store, paths, options, ray_options, stdin=stdin, progress=progress,
+                                  dedupe=settings.dedupe, claims=settings.claims)
     # Later stages, here, over the vectors the workers computed.
     if update and (report.ingested or (report.unchanged and stages_pending(store))):
         update_store(store, embedder=embedder, settings=settings)

@@ -166,3 +166,56 @@ def test_closed_ray_address_exits_1_with_one_line(monkeypatch, tmp_path, capsys)
     code = main(["--db", str(tmp_path / "s.db"), "ingest", "--engine", "ray", str(DEMO)])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "cannot reach the Ray cluster at '127.0.0.1:1'" in err
+
+
+@pytest.mark.slow
+def test_a_rerun_sends_only_changed_files_to_the_cluster(ray_cluster, tmp_path, monkeypatch):
+    """Known files are skipped on the driver; with none left Ray is not even joined."""
+    import wiretrace.engines.ray as engine
+
+    folder = tmp_path / "in"
+    shutil.copytree(shared_path("corpus", "seeds"), folder)
+    store = open_store(str(tmp_path / "rerun.db"))
+    first = ingest_ray(store, [str(folder)])
+    sent: list[int] = []
+    dataset = engine._dataset
+
+    def counting(ray, sources, *args):  # noqa: ANN001, ANN202
+        sent.append(len(sources))
+        return dataset(ray, sources, *args)
+
+    monkeypatch.setattr(engine, "_dataset", counting)
+    monkeypatch.setattr(engine, "_connect", lambda *a: pytest.fail("Ray joined though every file is known"))
+    again = ingest_ray(store, [str(folder)])
+    assert not again.ingested and sorted(again.unchanged) == sorted(first.ingested + first.unchanged)
+    assert sent == []
+    monkeypatch.undo()
+    monkeypatch.setattr(engine, "_dataset", counting)
+    changed = sorted(folder.iterdir())[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA paragraph added after the first ingest.\n",
+                       encoding="utf-8")
+    third = ingest_ray(store, [str(folder)])
+    assert sent == [1] and len(third.ingested) == 1
+    store.close()
+
+
+@pytest.mark.slow
+def test_ray_stores_signatures_under_the_runs_dedupe_options(ray_cluster, tmp_path):
+    from dataclasses import replace
+
+    from wiretrace.settings import Settings
+    from wiretrace.stories.dedupe import DedupeOptions, signature_key
+
+    settings = replace(Settings(), dedupe=DedupeOptions(num_perm=32, shingle=4))
+    seeds = [str(shared_path("corpus", "seeds"))]
+    local, ray = open_store(str(tmp_path / "l.db")), open_store(str(tmp_path / "r.db"))
+    ingest(local, seeds, settings=settings)
+    ingest_ray(ray, seeds, settings=settings)
+    key = signature_key(settings.dedupe)
+    expected = local.get_embeddings(key)
+    got = ray.get_embeddings(key)
+    assert expected and set(got) == set(expected)
+    assert all((got[i] == expected[i]).all() for i in expected)
+    assert not ray.get_embeddings(signature_key(DedupeOptions()))
+    local.close()
+    ray.close()

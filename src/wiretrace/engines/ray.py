@@ -27,12 +27,16 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from wiretrace.claims import EXTRACTOR_VERSION, ExtractOptions
 from wiretrace.errors import EngineUnavailable, InputError, ModelError, UsageError
 from wiretrace.ingest import IngestOptions, ProgressCallback, build_article
+from wiretrace.ingest.fingerprints import file_fingerprint, known_articles, record_files
 from wiretrace.ingest.readers import expand_paths, read_documents
+from wiretrace.ingest.writer import write_batches
 from wiretrace.ml.device import DEVICES
 from wiretrace.models import Article, Claim, Entity, IngestFailure, IngestReport, RawDocument
 from wiretrace.store import Store
+from wiretrace.stories.dedupe import DedupeOptions, signature_key, signatures_of
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class _Item:
     """One document on its way through the stages, pickled into the `item` column of its row."""
 
     raw: RawDocument | None = None
+    source: int = -1  # index of the input file it was read from (-1: read on the driver)
     article: Article | None = None
     failure: IngestFailure | None = None
     signature: np.ndarray | None = None
@@ -97,8 +102,13 @@ def run_on_ray(
     ray_options: RayOptions | None = None,
     stdin: BinaryIO | None = None,
     progress: ProgressCallback | None = None,
+    dedupe: DedupeOptions | None = None,
+    claims: ExtractOptions | None = None,
 ) -> tuple[IngestReport, Any]:
     """The per-article stages on a Ray cluster, written here in input order (`pipeline.ingest_ray` runs the rest).
+
+    An input file ingested before with the same options, whose articles are all still stored, is not sent:
+    its articles are reported unchanged (`ingest.fingerprints`), and when no file is left Ray never starts.
 
     Args:
         store: where everything is written (by this process only).
@@ -107,6 +117,8 @@ def run_on_ray(
         ray_options: cluster address, local cluster size, device and batch sizes.
         stdin: the stream read for '-'.
         progress: called with (path, articles so far) as results come back.
+        dedupe: the run's copy-detection options (the signatures the workers compute and their cache key).
+        claims: the run's claim-extraction options.
 
     Returns:
         The ingest report and an embedder for the later stages that serves the vectors the workers computed
@@ -116,16 +128,20 @@ def run_on_ray(
     ray_options = ray_options or RayOptions()
     if ray_options.device not in DEVICES:
         raise UsageError(f"unknown device {ray_options.device!r}; use one of: {', '.join(DEVICES)}")
+    dedupe, claims = dedupe or DedupeOptions(), claims or ExtractOptions()
     ray = require_ray()
-    sources = _sources(paths, options, stdin)
+    report = IngestReport()
+    sources, fingerprints = _unknown_sources(store, _sources(paths, options, stdin), options, report, progress)
+    if not sources:
+        return report, _CachedEmbedder(None, "cpu" if ray_options.device == "cpu" else "auto")
     started = _connect(ray, ray_options)
     context = ray.data.DataContext.get_current()
     saved = context.execution_options.preserve_order, context.enable_progress_bars
     context.execution_options.preserve_order = True  # the store must see articles in input order
     context.enable_progress_bars = False
     try:
-        rows = _dataset(ray, sources, options, ray_options)
-        report, embedder = _write(store, rows, options, progress)
+        rows = _dataset(ray, sources, options, ray_options, dedupe, claims)
+        embedder = _write(store, rows, options, report, progress, dedupe, fingerprints)
     finally:
         context.execution_options.preserve_order, context.enable_progress_bars = saved
         if started:
@@ -208,7 +224,27 @@ def _sources(paths: Iterable[str], options: IngestOptions, stdin: BinaryIO | Non
     return sources
 
 
-def _dataset(ray: Any, sources: list[dict], options: IngestOptions, ray_options: RayOptions) -> Iterator[dict]:
+def _unknown_sources(store: Store, sources: list[dict], options: IngestOptions, report: IngestReport,
+                     progress: ProgressCallback | None) -> tuple[list[dict], dict[int, str | None]]:
+    """The sources still to ingest, each numbered, and their fingerprints; known files go to `report`."""
+    left: list[dict] = []
+    fingerprints: dict[int, str | None] = {}
+    for source in sources:
+        fingerprint = file_fingerprint(source["path"], options) if source["path"] else None
+        ids = known_articles(store, fingerprint)
+        if ids is None:
+            source["index"] = len(fingerprints)
+            fingerprints[source["index"]] = fingerprint
+            left.append(source)
+            continue
+        report.unchanged.extend(ids)
+        if progress is not None:
+            progress(source["path"], len(report.unchanged))
+    return left, fingerprints
+
+
+def _dataset(ray: Any, sources: list[dict], options: IngestOptions, ray_options: RayOptions,
+             dedupe: DedupeOptions, claims: ExtractOptions) -> Iterator[dict]:
     """The rows in input order, each a pickled `_Item` holding everything the stages found."""
     if not sources:
         return iter(())
@@ -219,13 +255,13 @@ def _dataset(ray: Any, sources: list[dict], options: IngestOptions, ray_options:
     ds = ray.data.from_items(sources, override_num_blocks=len(sources))
     ds = ds.flat_map(_read, fn_kwargs={"options": options})
     ds = ds.map_batches(_clean, batch_size=ray_options.batch_size, fn_kwargs={"options": options})
-    ds = ds.map_batches(_sketch, batch_size=ray_options.batch_size)
+    ds = ds.map_batches(_sketch, batch_size=ray_options.batch_size, fn_kwargs={"options": dedupe})
     if device != "cpu" and gpus:  # one actor per GPU, so the model loads once per GPU
         ds = ds.map_batches(_GpuEmbed, fn_constructor_kwargs={"device": device}, concurrency=gpus, num_gpus=1,
                             batch_size=4 * ray_options.embed_batch_size)
     else:
         ds = ds.map_batches(_embed, batch_size=ray_options.embed_batch_size)
-    ds = ds.map_batches(_extract, batch_size=ray_options.extract_batch_size)
+    ds = ds.map_batches(_extract, batch_size=ray_options.extract_batch_size, fn_kwargs={"options": claims})
     return ds.iter_rows()
 
 
@@ -239,15 +275,15 @@ def _failure(exc: InputError) -> IngestFailure:
     return IngestFailure(path=exc.path, error=exc.problem)
 
 
-def _as_item(doc: RawDocument | InputError) -> _Item:
-    return _Item(failure=_failure(doc)) if isinstance(doc, InputError) else _Item(raw=doc)
+def _as_item(doc: RawDocument | InputError, source: int = -1) -> _Item:
+    return _Item(failure=_failure(doc), source=source) if isinstance(doc, InputError) else _Item(raw=doc, source=source)
 
 
 def _read(source: dict, options: IngestOptions) -> list[dict]:
     """Stage: the documents of one file (or the items the driver read instead)."""
     if not source["path"]:
         return [{"item": _pack(item)} for item in pickle.loads(source["items"])]
-    return [{"item": _pack(_as_item(doc))} for doc in read_documents(source["path"], options.read)]
+    return [{"item": _pack(_as_item(doc, source["index"]))} for doc in read_documents(source["path"], options.read)]
 
 
 def _map_items(batch: dict[str, np.ndarray], change: Callable[[list[_Item]], None]) -> dict[str, np.ndarray]:
@@ -270,12 +306,11 @@ def _clean(batch: dict[str, np.ndarray], options: IngestOptions) -> dict[str, np
     return _map_items(batch, clean)
 
 
-def _sketch(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _sketch(batch: dict[str, np.ndarray], options: DedupeOptions) -> dict[str, np.ndarray]:
     """Stage: the MinHash signature copy detection compares (as `dedupe.update_copies` computes it)."""
-    from wiretrace.stories.dedupe import DedupeOptions, signatures_of
 
     def sketch(items: list[_Item]) -> None:
-        for item, signature in zip(items, signatures_of([i.article.text for i in items], DedupeOptions()), strict=True):
+        for item, signature in zip(items, signatures_of([i.article.text for i in items], options), strict=True):
             item.signature = signature
 
     return _map_items(batch, sketch)
@@ -317,67 +352,54 @@ class _GpuEmbed:
         return _embed_with(batch, self.embedder)
 
 
-def _extract(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _extract(batch: dict[str, np.ndarray], options: ExtractOptions) -> dict[str, np.ndarray]:
     """Stage: claims and entities (spaCy loads once per worker process)."""
     from wiretrace.claims import extract_many
 
     def extract(items: list[_Item]) -> None:
-        for item, (claims, entities) in zip(items, extract_many([i.article for i in items]), strict=True):
+        for item, (claims, entities) in zip(items, extract_many([i.article for i in items], options), strict=True):
             item.claims, item.entities = claims, entities
 
     return _map_items(batch, extract)
 
 
 # -- the driver ----------------------------------------------------------------------------------------
-def _write(
-    store: Store, rows: Iterator[dict], options: IngestOptions, progress: ProgressCallback | None
-) -> tuple[IngestReport, str | None]:
-    """Store the finished articles, `options.batch_size` per transaction, as `ingest_paths` would.
+def _write(store: Store, rows: Iterator[dict], options: IngestOptions, report: IngestReport,
+           progress: ProgressCallback | None, dedupe: DedupeOptions, fingerprints: dict[int, str | None]) -> str | None:
+    """Store the finished articles through the batch writer `ingest_paths` uses, then record the files.
 
     Only articles new to the store get vectors, signatures and claims written: one already there keeps
-    what its first ingest computed. Returns the report and the cache name of the workers' embedding model.
+    what its first ingest computed. Returns the cache name of the workers' embedding model.
     """
-    report = IngestReport()
-    pending: list[_Item] = []
-    seen: set[str] = set()
     embedder: str | None = None
+    gave: dict[int, list[str]] = {index: [] for index in fingerprints}
+    failed: set[int] = set()
 
-    def flush() -> None:
-        added = store.put_articles([i.article for i in pending])
-        _put_derived(store, [i for i, new in zip(pending, added, strict=True) if new])
-        for item, new in zip(pending, added, strict=True):
-            (report.ingested if new else report.unchanged).append(item.article.id)
-        pending.clear()
-
-    for row in rows:
-        item: _Item = pickle.loads(row["item"])
-        article = item.article
-        if article is None:
-            report.failed.append(item.failure)
-        elif article.id in seen:
-            report.unchanged.append(article.id)
-        else:
-            seen.add(article.id)
-            pending.append(item)
+    def results() -> Iterator[IngestFailure | tuple[Article, _Item]]:
+        nonlocal embedder
+        for row in rows:
+            item: _Item = pickle.loads(row["item"])
+            if item.article is None:
+                failed.add(item.source)
+                yield item.failure
+                continue
+            gave.setdefault(item.source, []).append(item.article.id)
             embedder = embedder or item.embedder
-            if len(pending) >= options.batch_size:
-                flush()
-        if progress is not None:
-            path = article.path if article else item.failure.path
-            progress(path or "", len(report.ingested) + len(report.unchanged) + len(pending))
-    if pending:
-        flush()
-    return report, embedder
+            yield item.article, item
+
+    def derived(store: Store, items: list[_Item]) -> None:
+        _put_derived(store, items, dedupe)
+
+    write_batches(store, results(), options.batch_size, report, progress, derived)
+    record_files(store, ((fingerprints[i], ids) for i, ids in gave.items() if i in fingerprints and i not in failed))
+    return embedder
 
 
-def _put_derived(store: Store, items: list[_Item]) -> None:
+def _put_derived(store: Store, items: list[_Item], dedupe: DedupeOptions) -> None:
     """Cache what the workers computed under the names the local stages look it up by."""
-    from wiretrace.claims import EXTRACTOR_VERSION
-    from wiretrace.stories.dedupe import DedupeOptions, signature_key
-
     if not items:
         return
-    store.put_embeddings(signature_key(DedupeOptions()), {i.article.id: i.signature.view(np.float32) for i in items})
+    store.put_embeddings(signature_key(dedupe), {i.article.id: i.signature.view(np.float32) for i in items})
     by_model: dict[str, dict[str, np.ndarray]] = {}
     for item in items:
         by_model.setdefault(item.embedder, {})[item.article.id] = item.vector
@@ -401,7 +423,14 @@ class _CachedEmbedder:
     def __init__(self, name: str | None, device: str):
         self._device = device
         self._model: Any = None
-        self.name = name or self._load().name
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        """The workers' model name; with no worker run (every file known), this machine's, loaded then."""
+        if self._name is None:
+            self._name = self._load().name
+        return self._name
 
     def _load(self) -> Any:
         if self._model is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
@@ -32,10 +32,10 @@ from wiretrace.ingest.metadata import (
     wire_agency,
 )
 from wiretrace.ingest.readers import ReadOptions, expand_paths, read_documents
+from wiretrace.ingest.writer import ProgressCallback, write_batches
 from wiretrace.models import Article, IngestFailure, IngestReport, RawDocument
 from wiretrace.store import Store
 
-ProgressCallback = Callable[[str, int], None]
 # Most lines in one document's body: past this it is a data dump or an attack, and cleaning it line by
 # line would take minutes (a 20 MB file of two-byte lines has 10 million).
 MAX_LINES = 100_000
@@ -236,27 +236,7 @@ def ingest_paths(
 ) -> IngestReport:
     """Read, clean and store articles from paths; a bad file is reported, never fatal to the run."""
     options = options or IngestOptions()
-    report = IngestReport(warnings=list(options.stated.warnings))
-    pending: list[Article] = []
-    seen: set[str] = set()
-
-    def flush() -> None:
-        for article, added in zip(pending, store.put_articles(pending), strict=True):
-            (report.ingested if added else report.unchanged).append(article.id)
-        pending.clear()
-
-    for item in read_articles(paths, options, stdin):
-        if isinstance(item, InputError):
-            report.failed.append(IngestFailure(path=item.path, error=item.problem))
-        elif item.id in seen:
-            report.unchanged.append(item.id)
-        else:
-            seen.add(item.id)
-            pending.append(item)
-            if len(pending) >= options.batch_size:
-                flush()
-        if progress is not None:
-            progress(getattr(item, "path", "") or "", len(report.ingested) + len(report.unchanged) + len(pending))
-    if pending:
-        flush()
-    return report
+    results = (IngestFailure(path=item.path, error=item.problem) if isinstance(item, InputError) else (item, None)
+               for item in read_articles(paths, options, stdin))
+    return write_batches(store, results, options.batch_size, IngestReport(warnings=list(options.stated.warnings)),
+                         progress)
