@@ -141,3 +141,62 @@ def test_check_options_are_used_by_apply_checks():
     claim, sentence = "Russia lost 15,000 troops in the war", "Russia has lost a total of 199,460 troops in the war"
     p = apply_checks(claim, sentence, neutral_probs(), [], CheckOptions(number_conflict_contradiction=0.9))
     assert p["contradiction"] > apply_checks(claim, sentence, neutral_probs(), [])["contradiction"]
+
+
+def retold(article, outlet, stance, score, *chain):  # noqa: ANN001, ANN201
+    item = ev(article, stance, score, outlet)
+    item.source_chain = [outlet, *chain]
+    return item
+
+
+def test_outlets_retelling_one_named_source_count_once():
+    from wiretrace.verify.verdict import merge_primaries
+
+    evidence = [retold("a1", "The Moscow Times", "refutes", 0.8, "iStories", "a source close to the Kremlin"),
+                retold("a2", "Daily Wire", "refutes", 0.7, "independent Russian publication iStories", "four sources")]
+    merge_primaries(evidence)
+    verdict = decide("c", evidence)
+    assert "1 independent source" in verdict.explanation
+    assert "iStories, as told by Daily Wire, The Moscow Times" in verdict.explanation
+
+
+def test_a_retold_outlet_joins_its_own_article_and_unnamed_sources_stay_apart():
+    from wiretrace.verify.verdict import merge_primaries
+
+    evidence = [retold("h", "Northgate Herald", "supports", 0.8, "two plant workers"),
+                retold("o", "The Tamsel Observer", "supports", 0.7, "the Northgate Herald", "two plant workers"),
+                retold("x", "Valley Post", "supports", 0.6, "the source"),
+                retold("y", "Lisseran Daily", "supports", 0.6, "another Russian insider"),
+                retold("z", "Zeta News", "supports", 0.6, "Moscow")]
+    evidence.append(retold("m", "The Moscow Times", "supports", 0.6))
+    merge_primaries(evidence)
+    sources = {e.article: e.source for e in evidence}
+    assert sources["o"] == sources["h"] == "h"
+    assert len({sources[a] for a in "xyzm"}) == 4  # "Moscow" is not The Moscow Times
+
+
+def test_an_article_counts_for_the_source_of_its_strongest_sentence_only():
+    from wiretrace.verify.verdict import merge_primaries
+
+    evidence = [retold("a1", "Outlet One", "supports", 0.9),
+                retold("a1", "Outlet One", "refutes", 0.4, "iStories"),
+                retold("a2", "Outlet Two", "refutes", 0.5, "iStories")]
+    merge_primaries(evidence)
+    assert {e.source for e in evidence} == {"a1", "a2"}  # a1 is not split; a2 alone retells iStories
+
+
+@pytest.mark.parametrize(("phrase", "named"), [
+    ("independent Russian publication iStories", {"istories"}),
+    ("the Northgate Herald", {"northgate", "herald"}),
+    ("Russian President Vladimir Putin", {"vladimir", "putin"}),
+    ("a source close to the Kremlin", set()),
+    ("Kremlin sources familiar with the ban", set()),
+    ("people close to Putin", set()),
+    ("another Russian insider", set()),
+    ("Two workers at the Halvorsen plant", set()),
+    ("the President", set()),
+])
+def test_named_words_of_an_attribution(phrase, named):
+    from wiretrace.verify.verdict import named_words
+
+    assert named_words(phrase) == named

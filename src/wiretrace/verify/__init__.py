@@ -24,7 +24,7 @@ from wiretrace.verify.index import SENTENCE_INDEX_VERSION, index_sentences
 from wiretrace.verify.judge import apply_checks, judge
 from wiretrace.verify.options import CheckOptions
 from wiretrace.verify.retrieve import DenseIndex, allowed_articles, load_dense_index, query_terms, rerank, retrieve
-from wiretrace.verify.verdict import VERDICTS, decide, explain, source_chain
+from wiretrace.verify.verdict import VERDICTS, decide, explain, merge_primaries, source_chain
 
 __all__ = [
     "MAX_CLAIM_CHARS", "SENTENCE_INDEX_VERSION", "VERDICTS", "CheckOptions", "Checker", "Evidence", "Verdict",
@@ -96,6 +96,7 @@ class Checker:
             item.outlet = self._article(item.article).source_name
             item.source = self._source_of(item.article)
             item.source_chain = source_chain(item, self.store.get_claims(item.article))
+        merge_primaries(evidence)  # outlets retelling one named source count once
         verdict = decide(claim, evidence, options)
         verdict.warnings = warnings
         return verdict
