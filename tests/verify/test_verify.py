@@ -183,20 +183,3 @@ def test_an_article_counts_for_the_source_of_its_strongest_sentence_only():
                 retold("a2", "Outlet Two", "refutes", 0.5, "iStories")]
     merge_primaries(evidence)
     assert {e.source for e in evidence} == {"a1", "a2"}  # a1 is not split; a2 alone retells iStories
-
-
-@pytest.mark.parametrize(("phrase", "named"), [
-    ("independent Russian publication iStories", {"istories"}),
-    ("the Northgate Herald", {"northgate", "herald"}),
-    ("Russian President Vladimir Putin", {"vladimir", "putin"}),
-    ("a source close to the Kremlin", set()),
-    ("Kremlin sources familiar with the ban", set()),
-    ("people close to Putin", set()),
-    ("another Russian insider", set()),
-    ("Two workers at the Halvorsen plant", set()),
-    ("the President", set()),
-])
-def test_named_words_of_an_attribution(phrase, named):
-    from wiretrace.verify.verdict import named_words
-
-    assert named_words(phrase) == named

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
-from wiretrace.claims.lexicon import DEMONYMS
+from wiretrace.crosscheck.independence import is_named, normal_name
 from wiretrace.models import Claim
 from wiretrace.verify.evidence import Evidence, Verdict
 from wiretrace.verify.options import CheckOptions
@@ -106,86 +105,40 @@ def source_chain(item: Evidence, claims: Sequence[Claim]) -> list[str]:
 
 
 PRIMARY_PREFIX = "primary:"
-# Capitalised words that name no one: sentence-initial determiners, numbers, honorifics.
-_UNNAMING = frozenset("the a an another one two three four five several some many most his her their its our this "
-                      "that these those mr mrs ms dr sir president prime minister secretary chancellor senator sen "
-                      "governor gov mayor general gen spokesman spokeswoman spokesperson chief director ceo king "
-                      "queen judge rep".split())
-_PREPOSITIONS = frozenset("of to with at in from near for by on about close familiar".split())
-_DEMONYM_WORDS = frozenset(w.casefold() for w in DEMONYMS.values())
-_DETERMINERS = frozenset("the his her their its our this that these those".split())
-_INDEFINITE = frozenset("a an another one two three four five six several some many most few other others".split())
-_GROUP_NOUNS = frozenset("source sources official officials insider insiders people person residents analysts "
-                         "experts diplomats aides staff staffers members figures estimates reports".split())
 
 
-def named_words(phrase: str) -> frozenset[str]:
-    """The words of an attribution that name someone: "independent Russian publication iStories" -> {istories}.
-
-    Empty when the attribution names no one: an indefinite one ("a source close to the Kremlin", "two
-    workers"), a group described by where it sits ("Kremlin sources familiar with …"), or one with no
-    capitalised word but demonyms ("another Russian insider", "the source"). Otherwise its capitalised
-    words, less demonyms, determiners and honorifics.
-    """
-    words = re.findall(r"[\w’'.-]+", phrase)
-    while words and words[0].casefold() in _DETERMINERS:
-        words = words[1:]
-    if not words or words[0].casefold() in _INDEFINITE or words[0][0].isdigit():
-        return frozenset()
-    capital = [i for i, w in enumerate(words) if any(c.isupper() for c in w)]
-    if not capital:
-        return frozenset()
-    first_lower = next((i for i, w in enumerate(words) if not any(c.isupper() for c in w)), len(words))
-    if capital[0] == 0 and first_lower < len(words) and words[first_lower].casefold() in _GROUP_NOUNS:
-        return frozenset()  # "Kremlin sources", "White House officials"
-    if capital[0] > 0 and (capital[-1] != len(words) - 1 or _PREPOSITIONS & {w.casefold() for w in words[:capital[0]]}):
-        return frozenset()  # "people close to Putin": the head is no name
-    return frozenset(w.casefold().strip(".") for w in (words[i] for i in capital)
-                     if w.casefold() not in _UNNAMING and w.casefold() not in _DEMONYM_WORDS)
-
-
-def _primary(chain: Sequence[str]) -> tuple[str, frozenset[str]] | None:
-    """The most primary named attribution of a source chain (outlet first), or None."""
-    for phrase in reversed(chain[1:]):
-        words = named_words(phrase)
-        if words:
-            return phrase, words
+def _primary(chain: Sequence[str]) -> str | None:
+    """The innermost named source of a sentence's chain (outlet first), as the dossier reads it."""
+    for link in reversed(chain[1:]):
+        if is_named(link):
+            return normal_name(link)
     return None
 
 
 def merge_primaries(evidence: Sequence[Evidence]) -> None:
     """Count articles that retell one named primary source as that one source (sets `source` in place).
 
-    An article counts once, for the source of its strongest sentence taking a side: two articles whose
-    strongest sentences both end in the same named source ("iStories", "independent Russian publication
-    iStories") share a source; one retelling an outlet whose own article is in the evidence ("the
-    Northgate Herald") joins that article's source. Unnamed attributions ("the source", "officials") leave
-    an article with its copy group: nothing says two of them are one person.
+    An article counts once, for the source of its strongest sentence taking a side: articles whose
+    strongest sentences trace to the same named source (`crosscheck.independence`: "independent Russian
+    publication iStories" and "iStories" are both iStories) share a source, and one retelling an outlet
+    whose own article is in the evidence ("the Northgate Herald") joins that article's source. Unnamed
+    attributions ("a source close to the Kremlin", "officials") leave an article with its copy group.
     """
     strongest: dict[str, Evidence] = {}
     for e in evidence:
         if e.stance != "neutral" and e.score > getattr(strongest.get(e.article), "score", -1.0):
             strongest[e.article] = e
-    outlets = {named_words(e.outlet): e.source for e in evidence if e.outlet and named_words(e.outlet)}
-    groups: list[tuple[frozenset[str], str, set[str]]] = []  # (named words, shortest phrase, articles)
+    outlets = {normal_name(e.outlet).casefold(): e.source for e in evidence if e.outlet}
+    retelling: dict[str, tuple[str, set[str]]] = {}  # folded name -> (name, articles)
     for article, item in strongest.items():
-        found = _primary(item.source_chain)
-        if found is None:
-            continue
-        phrase, words = found
-        for g, (other, shortest, members) in enumerate(groups):
-            if words <= other or other <= words:
-                groups[g] = (words | other, min(phrase, shortest, key=len), members | {article})
-                break
-        else:
-            groups.append((words, phrase, {article}))
-    for words, phrase, members in groups:
-        # An outlet is retold when the attribution holds its whole name ("the Northgate Herald"), not a
-        # part of it ("Moscow" is not The Moscow Times).
-        outlet_source = next((src for w, src in outlets.items() if w <= words), None)
-        if len({strongest[a].source for a in members}) < 2 and outlet_source is None:
+        name = _primary(item.source_chain)
+        if name:
+            retelling.setdefault(name.casefold(), (name, set()))[1].add(article)
+    for folded, (name, members) in retelling.items():
+        outlet_source = outlets.get(folded)
+        if outlet_source is None and len({strongest[a].source for a in members}) < 2:
             continue  # one source's own informants: nothing to merge
-        key = outlet_source or PRIMARY_PREFIX + re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
+        key = outlet_source or PRIMARY_PREFIX + name
         for e in evidence:
             if e.article in members:
                 e.source = key
