@@ -16,6 +16,7 @@ from wiretrace.crosscheck import checks, details
 from wiretrace.models import EvidenceStance, SentenceHit
 from wiretrace.verify.evidence import Evidence
 from wiretrace.verify.options import CheckOptions
+from wiretrace.verify.roles import swapped_actor
 
 _LABELS = ("entailment", "neutral", "contradiction")
 
@@ -71,7 +72,12 @@ def apply_checks(claim: str, sentence: str, p: dict[str, float], notes: list[str
     agreement = checks.number_agreement(claim, sentence)
     e, c = _check_numbers(claim, sentence, agreement, e, c, notes, options)
     e, n = _check_hedges(claim, sentence, e, n, notes, options)
-    e, c = _check_wording(claim, sentence, agreement, e, c, notes, options)
+    swapped = swapped_actor(claim, sentence)
+    if swapped:  # the claim's people in each other's places: no restatement, whatever the words share
+        e, c = min(e, options.detail_conflict_entailment), max(c, options.detail_conflict_contradiction)
+        notes.append(f"actor differs: '{swapped[0].title()}' where the source says '{swapped[1].title()}'")
+    else:
+        e, c = _check_wording(claim, sentence, agreement, e, c, notes, options)
     total = e + n + c
     return {"entailment": e / total, "neutral": n / total, "contradiction": c / total}
 
