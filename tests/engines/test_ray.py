@@ -178,19 +178,19 @@ def test_a_rerun_sends_only_changed_files_to_the_cluster(ray_cluster, tmp_path, 
     store = open_store(str(tmp_path / "rerun.db"))
     first = ingest_ray(store, [str(folder)])
     sent: list[int] = []
-    dataset = engine._dataset
+    dataset = engine._cleaned
 
     def counting(ray, sources, *args):  # noqa: ANN001, ANN202
         sent.append(len(sources))
         return dataset(ray, sources, *args)
 
-    monkeypatch.setattr(engine, "_dataset", counting)
+    monkeypatch.setattr(engine, "_cleaned", counting)
     monkeypatch.setattr(engine, "_connect", lambda *a: pytest.fail("Ray joined though every file is known"))
     again = ingest_ray(store, [str(folder)])
     assert not again.ingested and sorted(again.unchanged) == sorted(first.ingested + first.unchanged)
     assert sent == []
     monkeypatch.undo()
-    monkeypatch.setattr(engine, "_dataset", counting)
+    monkeypatch.setattr(engine, "_cleaned", counting)
     changed = sorted(folder.iterdir())[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA paragraph added after the first ingest.\n",
                        encoding="utf-8")
@@ -219,3 +219,33 @@ def test_ray_stores_signatures_under_the_runs_dedupe_options(ray_cluster, tmp_pa
     assert not ray.get_embeddings(signature_key(DedupeOptions()))
     local.close()
     ray.close()
+
+
+@pytest.mark.slow
+def test_a_rerun_over_a_local_ingest_sends_no_article_to_the_expensive_stages(ray_cluster, tmp_path, monkeypatch):
+    """Files no fingerprint knows (a local run stored them) are cleaned, found stored, and go no further."""
+    import wiretrace.engines.ray as engine
+
+    paths = [str(shared_path("corpus", "seeds")), str(DEMO)]
+    store = open_store(str(tmp_path / "local.db"))
+    ingest(store, paths)
+    local_again = ingest(store, paths)
+    sent: list[str] = []
+    derived = engine._derived
+
+    def counting(ray, items, *args):  # noqa: ANN001, ANN202
+        sent.extend(item.article.id for item in items)
+        return derived(ray, items, *args)
+
+    monkeypatch.setattr(engine, "_derived", counting)
+    again = ingest_ray(store, paths)
+    assert sent == [] and not again.ingested
+    assert again.to_dict() == local_again.to_dict()
+    # A file grown by one article: only that article is sketched, embedded and extracted.
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "new.txt").write_text("Harbour vote\n\nThe harbour council of Vennholm approved the ferry budget "
+                                   "on Monday after months of talks, its chair said.\n", encoding="utf-8")
+    third = ingest_ray(store, [*paths, str(extra)])
+    assert sent == third.ingested and len(sent) == 1
+    store.close()

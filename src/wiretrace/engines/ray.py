@@ -140,14 +140,19 @@ def run_on_ray(
     context.execution_options.preserve_order = True  # the store must see articles in input order
     context.enable_progress_bars = False
     try:
-        rows = _dataset(ray, sources, options, ray_options, dedupe, claims)
-        embedder = _write(store, rows, options, report, progress, dedupe, fingerprints)
+        # Read and clean on the cluster, then sketch, embed and extract only what the store lacks: the
+        # article id (its clean text's hash) is the first point at which a file not known by its
+        # fingerprint (stored by a local run, or grown by a record) can be found unchanged.
+        cleaned = [pickle.loads(row["item"]) for row in _cleaned(ray, sources, options, ray_options)]
+        new = _new_items(store, cleaned)
+        computed = _Computed(new, _derived(ray, new, ray_options, dedupe, claims))
+        _write(store, cleaned, computed, options, report, progress, dedupe, fingerprints)
     finally:
         context.execution_options.preserve_order, context.enable_progress_bars = saved
         if started:
             ray.shutdown()
     driver_device = "cpu" if ray_options.device == "cpu" else "auto"
-    return report, _CachedEmbedder(embedder, driver_device)
+    return report, _CachedEmbedder(computed.embedder, driver_device)
 
 
 def _connect(ray: Any, ray_options: RayOptions) -> bool:
@@ -243,18 +248,37 @@ def _unknown_sources(store: Store, sources: list[dict], options: IngestOptions, 
     return left, fingerprints
 
 
-def _dataset(ray: Any, sources: list[dict], options: IngestOptions, ray_options: RayOptions,
-             dedupe: DedupeOptions, claims: ExtractOptions) -> Iterator[dict]:
-    """The rows in input order, each a pickled `_Item` holding everything the stages found."""
-    if not sources:
+def _cleaned(ray: Any, sources: list[dict], options: IngestOptions, ray_options: RayOptions) -> Iterator[dict]:
+    """Rows in input order, each a pickled `_Item` holding its clean article or its failure."""
+    ds = ray.data.from_items(sources, override_num_blocks=len(sources))
+    ds = ds.flat_map(_read, fn_kwargs={"options": options})
+    return iter(ds.map_batches(_clean, batch_size=ray_options.batch_size, fn_kwargs={"options": options}).iter_rows())
+
+
+def _new_items(store: Store, items: list[_Item]) -> list[_Item]:
+    """The items whose article the store lacks, each article once, in input order: all phase two is sent."""
+    firsts = {item.article.id: item for item in reversed(items) if item.article is not None}
+    ids = [item.article.id for item in items if item.article is not None and firsts[item.article.id] is item]
+    stored: set[str] = set()
+    for start in range(0, len(ids), _LOOKUP_BATCH):
+        stored.update(a.id for a in store.list_articles(ids[start:start + _LOOKUP_BATCH]))
+    return [firsts[i] for i in ids if i not in stored]
+
+
+_LOOKUP_BATCH = 500  # ids per store query, under SQLite's bound-parameter limit (999 on old builds)
+
+
+def _derived(ray: Any, items: list[_Item], ray_options: RayOptions, dedupe: DedupeOptions,
+             claims: ExtractOptions) -> Iterator[dict]:
+    """Rows in the order of `items`, each a pickled `_Item` with its signature, vector and claims added."""
+    if not items:
         return iter(())
     gpus = int(ray.cluster_resources().get("GPU", 0))
     device = ray_options.device
     if device == "cuda" and not gpus:
         raise UsageError("device 'cuda': the Ray cluster has no GPU (no node declares a 'GPU' resource)")
-    ds = ray.data.from_items(sources, override_num_blocks=len(sources))
-    ds = ds.flat_map(_read, fn_kwargs={"options": options})
-    ds = ds.map_batches(_clean, batch_size=ray_options.batch_size, fn_kwargs={"options": options})
+    blocks = -(-len(items) // ray_options.batch_size)  # one block per sketch batch: every worker gets some
+    ds = ray.data.from_items([{"item": _pack(item)} for item in items], override_num_blocks=blocks)
     ds = ds.map_batches(_sketch, batch_size=ray_options.batch_size, fn_kwargs={"options": dedupe})
     if device != "cpu" and gpus:  # one actor per GPU, so the model loads once per GPU
         ds = ds.map_batches(_GpuEmbed, fn_constructor_kwargs={"device": device}, concurrency=gpus, num_gpus=1,
@@ -262,7 +286,7 @@ def _dataset(ray: Any, sources: list[dict], options: IngestOptions, ray_options:
     else:
         ds = ds.map_batches(_embed, batch_size=ray_options.embed_batch_size)
     ds = ds.map_batches(_extract, batch_size=ray_options.extract_batch_size, fn_kwargs={"options": claims})
-    return ds.iter_rows()
+    return iter(ds.iter_rows())
 
 
 # -- the stages (run in Ray workers) -------------------------------------------------------------------
@@ -364,35 +388,54 @@ def _extract(batch: dict[str, np.ndarray], options: ExtractOptions) -> dict[str,
 
 
 # -- the driver ----------------------------------------------------------------------------------------
-def _write(store: Store, rows: Iterator[dict], options: IngestOptions, report: IngestReport,
-           progress: ProgressCallback | None, dedupe: DedupeOptions, fingerprints: dict[int, str | None]) -> str | None:
-    """Store the finished articles through the batch writer `ingest_paths` uses, then record the files.
+class _Computed:
+    """Phase two's results, taken from its stream as the writer stores each batch's new articles."""
+
+    def __init__(self, sent: list[_Item], rows: Iterator[dict]):
+        self.sent = {item.article.id for item in sent}
+        self.rows = rows
+        self.waiting: dict[str, _Item] = {}
+        self.embedder: str | None = None
+
+    def take(self, article_id: str) -> _Item | None:
+        """The finished item of this article; None when it was not sent (the store held it when looked up)."""
+        if article_id not in self.sent:
+            return None
+        while article_id not in self.waiting:
+            row = next(self.rows, None)
+            if row is None:
+                return None
+            item: _Item = pickle.loads(row["item"])
+            self.waiting[item.article.id] = item
+            self.embedder = self.embedder or item.embedder
+        return self.waiting.pop(article_id)
+
+
+def _write(store: Store, cleaned: list[_Item], computed: _Computed, options: IngestOptions, report: IngestReport,
+           progress: ProgressCallback | None, dedupe: DedupeOptions, fingerprints: dict[int, str | None]) -> None:
+    """Store the clean articles through the batch writer `ingest_paths` uses, then record the files.
 
     Only articles new to the store get vectors, signatures and claims written: one already there keeps
-    what its first ingest computed. Returns the cache name of the workers' embedding model.
+    what its first ingest computed. An article stored by another process since the lookup is reported
+    unchanged and its computed row passed over; one removed since is stored and left to the later stages.
     """
-    embedder: str | None = None
     gave: dict[int, list[str]] = {index: [] for index in fingerprints}
     failed: set[int] = set()
 
-    def results() -> Iterator[IngestFailure | tuple[Article, _Item]]:
-        nonlocal embedder
-        for row in rows:
-            item: _Item = pickle.loads(row["item"])
+    def results() -> Iterator[IngestFailure | tuple[Article, str]]:
+        for item in cleaned:
             if item.article is None:
                 failed.add(item.source)
                 yield item.failure
                 continue
             gave.setdefault(item.source, []).append(item.article.id)
-            embedder = embedder or item.embedder
-            yield item.article, item
+            yield item.article, item.article.id
 
-    def derived(store: Store, items: list[_Item]) -> None:
-        _put_derived(store, items, dedupe)
+    def derived(store: Store, ids: list[str]) -> None:
+        _put_derived(store, [item for item in map(computed.take, ids) if item is not None], dedupe)
 
     write_batches(store, results(), options.batch_size, report, progress, derived)
     record_files(store, ((fingerprints[i], ids) for i, ids in gave.items() if i in fingerprints and i not in failed))
-    return embedder
 
 
 def _put_derived(store: Store, items: list[_Item], dedupe: DedupeOptions) -> None:
