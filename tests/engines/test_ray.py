@@ -81,9 +81,12 @@ def _assert_same(local, report, store):
 
 
 @pytest.mark.slow
-def test_ray_run_stores_the_same_stories_as_a_local_run(ray_cluster, corpus, local_snapshot, tmp_path):
+@pytest.mark.parametrize("driver_clean_bytes", [0, RayOptions().driver_clean_bytes])  # 0: clean on the cluster
+def test_ray_run_stores_the_same_stories_as_a_local_run(ray_cluster, corpus, local_snapshot, tmp_path,
+                                                        driver_clean_bytes):
     store = open_store(str(tmp_path / "ray.db"))
-    report = ingest_ray(store, corpus, IngestOptions(batch_size=4), RayOptions(batch_size=3, extract_batch_size=5))
+    report = ingest_ray(store, corpus, IngestOptions(batch_size=4),
+                        RayOptions(batch_size=3, extract_batch_size=5, driver_clean_bytes=driver_clean_bytes))
     assert len(report.ingested) >= 10 and report.unchanged and len(report.failed) == 2
     assert len(local_snapshot[1]["copies"]) >= 1 and len(local_snapshot[1]["stories"]) >= 2
     _assert_same(local_snapshot, report, store)
@@ -194,7 +197,7 @@ def test_a_rerun_sends_only_changed_files_to_the_cluster(ray_cluster, tmp_path, 
     changed = sorted(folder.iterdir())[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA paragraph added after the first ingest.\n",
                        encoding="utf-8")
-    third = ingest_ray(store, [str(folder)])
+    third = ingest_ray(store, [str(folder)], ray_options=RayOptions(driver_clean_bytes=0))
     assert sent == [1] and len(third.ingested) == 1
     store.close()
 
@@ -222,7 +225,9 @@ def test_ray_stores_signatures_under_the_runs_dedupe_options(ray_cluster, tmp_pa
 
 
 @pytest.mark.slow
-def test_a_rerun_over_a_local_ingest_sends_no_article_to_the_expensive_stages(ray_cluster, tmp_path, monkeypatch):
+@pytest.mark.parametrize("driver_clean_bytes", [0, RayOptions().driver_clean_bytes])
+def test_a_rerun_over_a_local_ingest_sends_no_article_to_the_expensive_stages(ray_cluster, tmp_path, monkeypatch,
+                                                                              driver_clean_bytes):
     """Files no fingerprint knows (a local run stored them) are cleaned, found stored, and go no further."""
     import wiretrace.engines.ray as engine
 
@@ -238,7 +243,8 @@ def test_a_rerun_over_a_local_ingest_sends_no_article_to_the_expensive_stages(ra
         return derived(ray, items, *args)
 
     monkeypatch.setattr(engine, "_derived", counting)
-    again = ingest_ray(store, paths)
+    ray_options = RayOptions(driver_clean_bytes=driver_clean_bytes)
+    again = ingest_ray(store, paths, ray_options=ray_options)
     assert sent == [] and not again.ingested
     assert again.to_dict() == local_again.to_dict()
     # A file grown by one article: only that article is sketched, embedded and extracted.
@@ -246,6 +252,20 @@ def test_a_rerun_over_a_local_ingest_sends_no_article_to_the_expensive_stages(ra
     extra.mkdir()
     (extra / "new.txt").write_text("Harbour vote\n\nThe harbour council of Vennholm approved the ferry budget "
                                    "on Monday after months of talks, its chair said.\n", encoding="utf-8")
-    third = ingest_ray(store, [*paths, str(extra)])
+    third = ingest_ray(store, [*paths, str(extra)], ray_options=ray_options)
     assert sent == third.ingested and len(sent) == 1
+    store.close()
+
+
+def test_a_rerun_over_a_local_ingest_of_small_files_starts_no_cluster(monkeypatch, tmp_path):
+    """Small unknown files are cleaned on the driver; every article stored, Ray is never joined."""
+    import wiretrace.engines.ray as engine
+
+    _import_ray()
+    store = open_store(str(tmp_path / "local.db"))
+    ingest(store, [str(DEMO)], update=False)
+    local_again = ingest(store, [str(DEMO)], update=False)
+    monkeypatch.setattr(engine, "_connect", lambda *a: pytest.fail("Ray joined though every article is stored"))
+    again = ingest_ray(store, [str(DEMO)], update=False)
+    assert not again.ingested and again.to_dict() == local_again.to_dict()
     store.close()
