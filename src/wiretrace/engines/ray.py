@@ -1,17 +1,22 @@
 """Scale-out ingest: the per-article stages as Ray Data batches across a Ray cluster.
 
-`run_on_ray` (called by `pipeline.ingest_ray`) runs read -> clean -> near-duplicate sketch (MinHash) -> lead embedding -> claim extraction
-on whatever cluster `ray.init()` reaches (the `address` option, else `RAY_ADDRESS`, else a local cluster
-started for the run), streams the finished articles back to the driver in input order and writes them
-there, one transaction per batch, so any store works: SQLite on one machine, PostgreSQL as the shared
-store of a real cluster. Clustering and the sentence index, which need every article at once, then run on
-the driver as in a local run (`pipeline.update_store`), finding vectors, signatures and claims cached.
+`run_on_ray` (called by `pipeline.ingest_ray`) runs, on whatever cluster `ray.init()` reaches (the
+`address` option, else `RAY_ADDRESS`, else a local cluster started for the run), two passes: read ->
+clean over the input files no fingerprint knows (`ingest.fingerprints`), then near-duplicate sketch
+(MinHash) -> lead embedding -> claim extraction over only the articles the store lacks, since an article's
+id, the hash of its clean text, is the first point at which it is known to be stored. Inputs under
+`RayOptions.driver_clean_bytes` are read and cleaned on the driver instead, and with no new article Ray is
+never started. The finished articles come back in input order and go into the store through the batch
+writer a local run uses (`ingest.writer`), one transaction per batch, so any store works: SQLite on one
+machine, PostgreSQL as the shared store of a real cluster. Clustering and the sentence index, which need
+every article at once, then run on the driver as in a local run (`pipeline.update_store`), finding
+vectors, signatures and claims cached.
 
-Each stage calls the same pure function as the local pipeline (`build_article`, `signatures_of`,
-`MiniLMEmbedder.embed`, `extract_many`), and none of them depends on which other articles share its
-batch, so a Ray run stores the same articles, copies, stories and claims as `pipeline.ingest`.
+The stages (`engines.ray_stages`) call the same pure functions as the local pipeline, and none of them
+depends on which other articles share its batch, so a Ray run stores the same articles, copies, stories
+and claims as `pipeline.ingest`.
 
-Workers read the input files themselves: on a multi-node cluster the paths must name a filesystem every
+Workers read large inputs themselves: on a multi-node cluster the paths must name a filesystem every
 node mounts (standard input is read by the driver). Ray is the optional extra `[ray]`.
 """
 
@@ -21,22 +26,34 @@ import os
 import pickle
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import numpy as np
 
 from wiretrace.claims import EXTRACTOR_VERSION, ExtractOptions
+from wiretrace.engines.ray_stages import (
+    _as_item,
+    _clean,
+    _embed,
+    _extract,
+    _failure,
+    _GpuEmbed,
+    _Item,
+    _pack,
+    _read,
+    _sketch,
+)
 from wiretrace.errors import EngineUnavailable, InputError, ModelError, UsageError
-from wiretrace.ingest import IngestOptions, ProgressCallback, build_article
+from wiretrace.ingest import IngestOptions, ProgressCallback
 from wiretrace.ingest.fingerprints import file_fingerprint, known_articles, record_files
 from wiretrace.ingest.readers import expand_paths, read_documents
 from wiretrace.ingest.writer import write_batches
 from wiretrace.ml.device import DEVICES
-from wiretrace.models import Article, Claim, Entity, IngestFailure, IngestReport, RawDocument
+from wiretrace.models import Article, IngestFailure, IngestReport
 from wiretrace.store import Store
-from wiretrace.stories.dedupe import DedupeOptions, signature_key, signatures_of
+from wiretrace.stories.dedupe import DedupeOptions, signature_key
 
 
 @dataclass(frozen=True)
@@ -74,21 +91,6 @@ class RayOptions:
 
 
 CONNECT_TIMEOUT_ENV = "WIRETRACE_RAY_CONNECT_TIMEOUT"
-
-
-@dataclass
-class _Item:
-    """One document on its way through the stages, pickled into the `item` column of its row."""
-
-    raw: RawDocument | None = None
-    source: int = -1  # index of the input file it was read from (-1: read on the driver)
-    article: Article | None = None
-    failure: IngestFailure | None = None
-    signature: np.ndarray | None = None
-    embedder: str | None = None
-    vector: np.ndarray | None = None
-    claims: list[Claim] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
 
 
 def require_ray() -> Any:
@@ -323,104 +325,6 @@ def _derived(ray: Any, items: list[_Item], ray_options: RayOptions, dedupe: Dedu
         ds = ds.map_batches(_embed, batch_size=ray_options.embed_batch_size)
     ds = ds.map_batches(_extract, batch_size=ray_options.extract_batch_size, fn_kwargs={"options": claims})
     return iter(ds.iter_rows())
-
-
-# -- the stages (run in Ray workers) -------------------------------------------------------------------
-def _pack(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _failure(exc: InputError) -> IngestFailure:
-    # InputError takes two arguments and so does not unpickle: it travels as the report's record.
-    return IngestFailure(path=exc.path, error=exc.problem)
-
-
-def _as_item(doc: RawDocument | InputError, source: int = -1) -> _Item:
-    return _Item(failure=_failure(doc), source=source) if isinstance(doc, InputError) else _Item(raw=doc, source=source)
-
-
-def _read(source: dict, options: IngestOptions) -> list[dict]:
-    """Stage: the documents of one file (or the items the driver read instead)."""
-    if not source["path"]:
-        return [{"item": _pack(item)} for item in pickle.loads(source["items"])]
-    return [{"item": _pack(_as_item(doc, source["index"]))} for doc in read_documents(source["path"], options.read)]
-
-
-def _map_items(batch: dict[str, np.ndarray], change: Callable[[list[_Item]], None]) -> dict[str, np.ndarray]:
-    items = [pickle.loads(blob) for blob in batch["item"]]
-    change([item for item in items if item.article is not None or item.raw is not None])
-    return {"item": np.array([_pack(item) for item in items], dtype=object)}
-
-
-def _clean(batch: dict[str, np.ndarray], options: IngestOptions) -> dict[str, np.ndarray]:
-    """Stage: `build_article` on each document."""
-
-    def clean(items: list[_Item]) -> None:
-        for item in items:
-            try:
-                item.article = build_article(item.raw, options)
-            except InputError as exc:
-                item.failure = _failure(exc)
-            item.raw = None
-
-    return _map_items(batch, clean)
-
-
-def _sketch(batch: dict[str, np.ndarray], options: DedupeOptions) -> dict[str, np.ndarray]:
-    """Stage: the MinHash signature copy detection compares (as `dedupe.update_copies` computes it)."""
-
-    def sketch(items: list[_Item]) -> None:
-        for item, signature in zip(items, signatures_of([i.article.text for i in items], options), strict=True):
-            item.signature = signature
-
-    return _map_items(batch, sketch)
-
-
-_EMBEDDERS: dict[str, Any] = {}  # per worker process: the model loads once, not once per batch
-
-
-def _embedder(device: str) -> Any:
-    from wiretrace.ml.embedder import lead_embedder
-
-    if device not in _EMBEDDERS:  # a Ray task holds one CPU: one pass at a time, not one per core
-        _EMBEDDERS[device] = lead_embedder(device, threads=1 if device == "cpu" else 0)
-    return _EMBEDDERS[device]
-
-
-def _embed_with(batch: dict[str, np.ndarray], embedder: Any) -> dict[str, np.ndarray]:
-    from wiretrace.stories.embed import article_lead
-
-    def embed(items: list[_Item]) -> None:
-        for item, vector in zip(items, embedder.embed([article_lead(i.article) for i in items]), strict=True):
-            item.vector, item.embedder = vector, embedder.name
-
-    return _map_items(batch, embed)
-
-
-def _embed(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Stage: the lead embedding clustering compares, on the CPU."""
-    return _embed_with(batch, _embedder("cpu"))
-
-
-class _GpuEmbed:
-    """Stage: the lead embedding on one GPU, as an actor holding the model."""
-
-    def __init__(self, device: str):
-        self.embedder = _embedder(device)
-
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return _embed_with(batch, self.embedder)
-
-
-def _extract(batch: dict[str, np.ndarray], options: ExtractOptions) -> dict[str, np.ndarray]:
-    """Stage: claims and entities (spaCy loads once per worker process)."""
-    from wiretrace.claims import extract_many
-
-    def extract(items: list[_Item]) -> None:
-        for item, (claims, entities) in zip(items, extract_many([i.article for i in items], options), strict=True):
-            item.claims, item.entities = claims, entities
-
-    return _map_items(batch, extract)
 
 
 # -- the driver ----------------------------------------------------------------------------------------
