@@ -307,7 +307,7 @@ DANGEROUS_CALLS = {"eval", "exec", "compile", "__import__"}
 DANGEROUS_ATTRIBUTES = {("os", "system"), ("os", "popen"), ("os", "execv"), ("os", "execvp"), ("os", "spawnl"),
                         ("yaml", "load"), ("marshal", "loads"), ("shelve", "open")}
 # pickle is used only by the Ray backend, on objects the same run pickled (never on input or store data).
-PICKLE_ALLOWED = {"engines/ray.py"}
+PICKLE_ALLOWED = {"engines/ray.py", "engines/ray_stages.py"}  # items the driver pickled itself, between Ray stages
 # Names that may be formatted into SQL text: constants, counters and strings of "?" placeholders.
 SQL_FORMAT_ALLOWED = {"BUSY_TIMEOUT_MS", "_ARTICLE_COLUMNS", "number", "marks", "placeholders", "join", "len", "ids", "name", "table",
                       "column", "schema", "self", "version", "index", "i"}
