@@ -1,9 +1,10 @@
 """Dump every discrepancy the cross-check produces on the seeds and on PolNeAR stories, for labelling.
 
 Stories are the hand-labelled PolNeAR events (`labels/polnear-events.tsv`) with two or more articles, each
-stored as one story; the "topics": wiretrace's own stories (`pipeline.cluster_store`) over the other PolNeAR
-articles, named `topic-` + their first article id (two or more articles each); and the seed story (the three
-retellings of the resignation-ban report). The split is by a hash of the event id (`split_of`), recorded in `labels/discrepancy-splits.tsv`; the seeds
+stored as one story; the "weeks": the other PolNeAR articles of one ISO week as one story (`week-2016-W23`),
+made of the events wiretrace finds among them (`pipeline.cluster_store`), so mentions of different events
+are read as such (wiretrace's own stories of these articles are mostly single articles, too few to check);
+and the seed story (the three retellings of the resignation-ban report). The split is by a hash of the event id (`split_of`), recorded in `labels/discrepancy-splits.tsv`; the seeds
 are `train` (they were read by hand while the code was written). Article text stays in ../shared: the TSV
 written here (with the two spans and some context for the reader) goes outside the repository.
 
@@ -93,12 +94,25 @@ def build_topic_store(path: Path) -> None:
     store.put_articles(articles)
     cluster_store(store)
     extract_store(store)
+    regroup_by_week(store)
     store.close()
 
 
-def topic_name(story: Story) -> str:
-    """A topic's stable name: `topic-` and its first article id (ids sort by outlet, date and title)."""
-    return "topic-" + min(story.articles)
+def regroup_by_week(store: Any) -> None:
+    """One story per ISO week of publication, its events wiretrace's events cut at the week's edges."""
+    from datetime import date
+
+    week_of = {a.id: "week-{}-W{:02d}".format(*date.fromisoformat(a.published).isocalendar()[:2])
+               for a in store.list_articles()}
+    events, stories = [], {}
+    for event in store.get_events():
+        for week in sorted({week_of[a] for a in event.articles}):
+            ids = [a for a in event.articles if week_of[a] == week]
+            events.append(Event(id=f"{event.id}-{week}", title=event.title, articles=ids, story=week))
+            story = stories.setdefault(week, Story(id=week, title=week, events=[], articles=[], outlets=[]))
+            story.events.append(events[-1].id)
+            story.articles.extend(ids)
+    store.put_grouping(store.get_copies(), events, list(stories.values()))
 
 
 def build_seed_store(path: Path) -> None:
@@ -158,8 +172,10 @@ def _topic_dossiers(db: Path, split: str, embedder: Any, model: Any) -> Iterator
         build_topic_store(db)
     store = open_store(str(db))
     texts = {a.id: a.text for a in store.list_articles()}
-    for story in sorted(store.get_stories(), key=topic_name):
-        name = topic_name(story)
+    if not store.get_stories()[0].id.startswith("week-"):
+        regroup_by_week(store)
+    for story in sorted(store.get_stories(), key=lambda s: s.id):
+        name = story.id
         if len(story.articles) >= 2 and split in ("all", split_of(name)):
             yield name, split_of(name), build_dossier(store, story.id, embedder, model).to_dict(), texts
     store.close()
@@ -198,7 +214,7 @@ def main() -> int:
             rows = candidate_rows(story, split, dossier, texts)
             writer.writerows(rows)
             count += len(rows)
-            topics += [story] if story.startswith("topic-") else []
+            topics += [story] if story.startswith("week-") else []
             print(f"{split}\t{story}\t{len(rows)} candidates", file=sys.stderr)
     if args.split == "all":
         write_splits(topics)
