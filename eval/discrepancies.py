@@ -1,0 +1,78 @@
+"""Precision and recall of the dossier's discrepancies against the hand labels, per type.
+
+Labels (`labels/discrepancies.tsv`) judge the candidates that the cross-check proposed
+(`eval/discrepancy_candidates.py`), each real or false. Recall is over the labelled-real candidates.
+Rows: `listed` (what today's dossiers list) and `labelled` (every labelled candidate: what dossiers listed
+when the labels were made). Listed items the labels do not know are counted apart: label them before
+trusting a precision. The labels are 428 candidates read by hand, 11 real, all in train stories, so dev
+precision says only how many false ones are shown.
+
+    python eval/discrepancies.py --split dev        # report
+    python eval/discrepancies.py --split train      # tune here
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "eval"))
+
+from discrepancy_candidates import dossiers  # noqa: E402
+
+LABELS = ROOT / "eval" / "labels" / "discrepancies.tsv"
+TYPES = ("speaker", "number", "hedge", "date", "fact")
+
+
+def read_labels(path: Path = LABELS) -> dict[str, tuple[str, str, bool]]:
+    """Map each key to (split, type, real)."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, split, _story, kind, label, _reason = line.split("\t")
+            out[key] = (split, kind, label == "real")
+    return out
+
+
+def score(shown: set[str], labels: dict[str, tuple[str, str, bool]], kind: str | None) -> tuple[str, str, int]:
+    """(precision, recall, unlabelled) of `shown` keys for one type (None: all)."""
+    known = {k: v for k, v in labels.items() if kind is None or v[1] == kind}
+    hits = [k for k in shown if k in known]
+    real = sum(known[k][2] for k in hits)
+    total_real = sum(v[2] for v in known.values())
+    precision = f"{real / len(hits):.2f} ({real}/{len(hits)})" if hits else "n/a (0 shown)"
+    recall = f"{real / total_real:.2f} ({real}/{total_real})" if total_real else "n/a (0 real)"
+    return precision, recall, 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("train", "dev"), default="dev")
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/wiretrace-discrepancies"))
+    args = parser.parse_args()
+
+    labels = {k: v for k, v in read_labels(args.labels).items() if v[0] == args.split}
+    listed, unknown = {}, Counter()
+    for _story, _split, dossier, _texts in dossiers(args.work, args.split):
+        for item in dossier["discrepancies"]:
+            listed[item["key"]] = item["type"]
+            unknown[item["type"]] += item["key"] not in labels
+    rows = [("listed", set(listed)), ("labelled", set(labels))]
+    print(f"split {args.split}: {len(labels)} labelled candidates, {sum(v[2] for v in labels.values())} real; "
+          f"{len(listed)} listed, {sum(unknown.values())} of them unlabelled")
+    print("| type | row | precision | recall |")
+    print("|---|---|---|---|")
+    for kind in (*TYPES, None):
+        for name, shown in rows:
+            keys = {k for k in shown if kind is None or (listed.get(k) or labels[k][1]) == kind}
+            precision, recall, _ = score(keys, labels, kind)
+            print(f"| {kind or 'all'} | {name} | {precision} | {recall} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
