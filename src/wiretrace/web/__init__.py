@@ -51,7 +51,7 @@ def serve(store_url: str, host: str = "127.0.0.1", port: int = 8000, token: str 
     if hosts is None:
         LOG.warning("serving %s with no --allowed-host: any Host header is answered, so a DNS-rebinding page can "
                     "read the store; name the server's host names with --allowed-host or %s", host, ALLOWED_HOSTS_ENV)
-    app = create_app(store_url, token, WebOptions(allowed_hosts=hosts))
+    app = create_app(store_url, token, WebOptions(allowed_hosts=hosts, dossier_wait=1.5))
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", server_header=False)
 
 

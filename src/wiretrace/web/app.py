@@ -15,6 +15,8 @@ import shutil
 import tempfile
 import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -79,6 +81,10 @@ class WebOptions:
         page_size: default items per page of a list.
         allowed_hosts: Host header values answered (None: any); `serve` sets them from the bind address
             and `--allowed-host` (see `security.allowed_hosts_for`).
+        dossier_wait: seconds a story page waits for its dossier, built on a background thread, before it
+            answers with a "being built" page that refreshes itself (None: wait until it is built). A
+            dossier of a large story takes seconds; a blank page for that long reads as a hang. `serve`
+            sets 1.5 s and also starts building the dossiers of the stories an upload changed.
     """
 
     max_upload_bytes: int = IngestOptions().read.max_bytes
@@ -86,6 +92,7 @@ class WebOptions:
     max_files: int = 50
     page_size: int = 50
     allowed_hosts: tuple[str, ...] | None = None
+    dossier_wait: float | None = None
 
 
 ERROR_STATUS: list[tuple[type[WiretraceError], int]] = [
@@ -109,6 +116,10 @@ class WebState:
         self.lock = threading.RLock()
         self._checker: Any = None
         self._dossiers: dict[tuple[str, int], dict[str, Any]] = {}
+        self._builds: dict[str, Future] = {}
+        self._builds_lock = threading.Lock()
+        self._builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier")
+        self._builder_store: Store | None = None
 
     def checker(self) -> Any:
         """The cached `Checker`, with its article vectors, until the next ingest.
@@ -146,6 +157,56 @@ class WebState:
             if key not in self._dossiers:
                 self._dossiers[key] = wiretrace.dossier(self.store, story.id, checker=self.checker()).to_dict()
             return self._dossiers[key]
+
+    def dossier_within(self, story_id: str, wait: float | None) -> dict[str, Any] | None:
+        """The dossier if it is built within `wait` seconds (built on the background thread), else None.
+
+        The build goes on after a None, so the next request finds it; errors (an unknown story) are raised.
+        It reads through a connection of its own and takes the store lock only to share its result, so
+        other pages answer while it runs.
+        """
+        if wait is None:
+            return self.dossier(story_id)
+        story_id = self.find_story(story_id).id  # an unknown id is a 404 at once, a prefix one build
+        with self._builds_lock:
+            build = self._builds.get(story_id)
+            if build is None:
+                build = self._builds[story_id] = self._builder.submit(self._build_dossier, story_id)
+        try:
+            data = build.result(timeout=wait)
+        except FutureTimeout:
+            return None
+        except BaseException:
+            self._forget_build(story_id, build)
+            raise
+        self._forget_build(story_id, build)
+        return data
+
+    def _build_dossier(self, story_id: str) -> dict[str, Any]:
+        """On the builder thread: the dossier through the builder's own store connection, then cached."""
+        if self._builder_store is None:
+            self._builder_store = open_store(self.store.url)
+        store = self._builder_store
+        story = wiretrace.find_story(store, story_id)
+        key = (story.id, store.count_articles())
+        with self.lock:
+            cached = self._dossiers.get(key)
+        if cached is not None:
+            return cached
+        data = wiretrace.dossier(store, story.id).to_dict()
+        with self.lock:
+            self._dossiers[key] = data
+        return data
+
+    def _forget_build(self, story_id: str, build: Future) -> None:
+        with self._builds_lock:
+            if self._builds.get(story_id) is build:
+                del self._builds[story_id]
+
+    def build_dossiers(self, story_ids: list[str]) -> None:
+        """Start building these stories' dossiers in the background (after an upload changed them)."""
+        for story_id in story_ids:
+            self.dossier_within(story_id, 0)
 
     def cached_dossier(self, story_id: str) -> dict[str, Any] | None:
         """A dossier already built (the story list shows statuses without building every dossier)."""
@@ -199,10 +260,14 @@ class WebState:
                           stated=stated or wiretrace.Stated(), root=root)
         with self.lock:
             try:
-                return wiretrace.ingest(self.store, paths, options)
+                report = wiretrace.ingest(self.store, paths, options)
             finally:
                 self._checker = None
                 self._dossiers.clear()
+            changed = [s.id for s in self.store.get_stories() if set(s.articles) & set(report.ingested)]
+        if self.options.dossier_wait is not None:
+            self.build_dossiers(changed)
+        return report
 
     def ingest_uploads(self, uploads: list[UploadFile], manifest: UploadFile | None = None,
                        batch: dict[str, str] | None = None) -> dict[str, Any]:

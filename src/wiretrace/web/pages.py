@@ -103,6 +103,8 @@ def add_pages(app: FastAPI, state: WebState, env: jinja2.Environment, upload_lim
     def page_dossier(story_id: str, show_dismissed: bool = False, type: str = "", review: str = "") -> Response:  # noqa: A002
         from wiretrace.web.reviews import reviewed_dossier
 
+        if state.dossier_within(story_id, state.options.dossier_wait) is None:
+            return render(env, "building.html", nav="stories", refresh=2)
         data = lists.filter_discrepancies(reviewed_dossier(state, story_id, show_dismissed or review == "dismissed"),
                                           type, review)
         return render_dossier(env, data, writable=state.token is not None, show_dismissed=show_dismissed,
