@@ -119,10 +119,10 @@ def merge_primaries(evidence: Sequence[Evidence]) -> None:
     """Count articles that retell one named primary source as that one source (sets `source` in place).
 
     An article counts once, for the source of its strongest sentence taking a side: articles whose
-    strongest sentences trace to the same named source (`crosscheck.independence`: "independent Russian
-    publication iStories" and "iStories" are both iStories) share a source, and one retelling an outlet
-    whose own article is in the evidence ("the Northgate Herald") joins that article's source. Unnamed
-    attributions ("a source close to the Kremlin", "officials") leave an article with its copy group.
+    strongest sentences trace to the same named source (`crosscheck.independence`: "the independent
+    newspaper Daily Ledger" and "Daily Ledger" are both Daily Ledger) share a source, and one retelling an
+    outlet whose own article is in the evidence ("the Evening Courier") joins that article's source. Unnamed
+    attributions ("a source close to the ministry", "officials") leave an article with its copy group.
     """
     strongest: dict[str, Evidence] = {}
     for e in evidence:
