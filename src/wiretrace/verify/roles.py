@@ -15,7 +15,7 @@ from functools import lru_cache
 from wiretrace.claims.nlp import lemma, parse
 
 _NAME = re.compile(r"\b[A-Z][a-z]+\b")
-# Verbs whose two sides may change places without changing the fact ("Putin met Trump").
+# Verbs whose two sides may change places without changing the fact ("the mayor met the governor").
 SYMMETRIC = frozenset("meet talk speak marry negotiate debate face play tie share discuss chat embrace hug join "
                       "partner confer".split())
 
