@@ -147,6 +147,29 @@ def test_many_processes_create_one_new_store_at_once(tmp_path):
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_switching_to_wal_waits_out_a_lock_sqlite_will_not_wait_for(tmp_path):
+    """Two processes switching one new file to WAL: SQLite refuses the loser at once ("database is locked")
+    instead of calling its busy handler, so opening the store must retry the switch itself (seen in CI)."""
+    from wiretrace.store.sqlite import SQLiteStore
+
+    class RefusesTwice:
+        def __init__(self, conn):
+            self.conn, self.refusals = conn, 2
+
+        def execute(self, sql, *args):
+            if "journal_mode" in sql and self.refusals:
+                self.refusals -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return self.conn.execute(sql, *args)
+
+    store = SQLiteStore(tmp_path / "a.db")
+    store._conn = RefusesTwice(store._conn)
+    store._use_wal()
+    assert store._conn.refusals == 0
+    store._conn = store._conn.conn
+    store.close()
+
+
 def test_two_writers_and_a_web_reader_on_a_fresh_store(tmp_path):
     """Both writers and the app open a store that does not exist yet, then write in tiny transactions."""
     a, b = batches(tmp_path, size=80, overlap=20)

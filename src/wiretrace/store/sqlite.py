@@ -102,7 +102,7 @@ class SQLiteStore(ReviewQueries):
             )
             self._conn.row_factory = sqlite3.Row
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
@@ -110,6 +110,22 @@ class SQLiteStore(ReviewQueries):
             raise StoreError(f"{self.url}: cannot open the store: {exc}") from exc
 
     # -- plumbing -------------------------------------------------------------------------------------
+    def _use_wal(self) -> None:
+        """Switch the file to WAL, retrying: the switch needs the file to itself and SQLite answers
+        "database is locked" at once, without its busy handler, while another process opening the same new
+        file is switching it too (several ingests and a server starting on one new path)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.01
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken with the lock up front and retried if the file stays busy."""
