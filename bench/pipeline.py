@@ -189,11 +189,13 @@ def measure(root: Path, workers: int, profile: str | None, claims: bool = True, 
     started = time.perf_counter()
     report = ingest_paths(store, [str(root / "text"), str(root / "html")], IngestOptions(workers=workers))
     stages["ingest"] = time.perf_counter() - started
+    stage_rss["ingest"] = round(_max_rss_mib())
     loaded = time.perf_counter()
     embedder = lead_embedder()
     stages["model load"] = time.perf_counter() - loaded
     grouping = cluster_store(store, embedder=embedder)
     total = time.perf_counter() - started
+    stage_rss["copies, embeddings, events, stories"] = round(_max_rss_mib())
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)

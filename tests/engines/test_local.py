@@ -2,7 +2,7 @@ from functools import partial
 
 import numpy as np
 
-from wiretrace.engines.local import map_chunks, usable_cores
+from wiretrace.engines.local import map_chunks, map_windows, usable_cores
 from wiretrace.stories.cluster import names_in
 from wiretrace.stories.dedupe import DedupeOptions, signatures_of
 
@@ -37,3 +37,11 @@ def test_names_of_in_processes_are_the_serial_ones():
 
     texts = [f"Ines Dorran met Mats Valtari in Oslo on day {i}. Dorran said Oslo agreed." for i in range(30)]
     assert map_chunks(partial(_names_of, top=15), texts, workers=2, chunk=4) == [names_in(t) for t in texts]
+
+
+def test_map_windows_yields_every_result_in_order_from_a_stream():
+    items = [f"text number {i} " * (i % 7) for i in range(103)]
+    for workers in (1, 2):
+        out = map_windows(_lengths, iter(items), len(items), workers=workers, window=25, chunk=5)
+        assert list(out) == _lengths(items)
+    assert list(map_windows(_lengths, iter([]), 0, workers=2)) == []

@@ -60,3 +60,36 @@ def test_the_same_words_a_month_apart_are_a_new_happening():
 ])
 def test_cosine_margin_is_the_lead_over_the_best_rival(cosines, ranked, rank, margin):
     assert _margin(np.array(cosines), ranked, rank) == pytest.approx(margin)
+
+
+def test_releasing_events_out_of_the_window_changes_no_feature(monkeypatch):
+    """Counts of events past the active window are dropped (memory at 100k) and refilled if one comes back:
+    every article must see the same features against the same candidates as when nothing is released."""
+    from wiretrace.stories.events import EventLevel
+
+    articles = [Article(id="q0", text=QUAKE_A, published="2023-05-02"),
+                Article(id="q1", text=QUAKE_A2, published="2023-05-03")]
+    articles += [Article(id=f"t{i}", text=TRIAL.format(day="Monday"), published=f"2023-{5 + i // 28:02d}-{1 + i % 28:02d}")
+                 for i in range(0, 60, 6)]
+    articles += [Article(id="q2", text=QUAKE_A2), Article(id="c0", text=QUAKE_B)]  # undated: every event is a candidate
+    released, seen = [], []
+    release, candidates = EventLevel.release_inactive, EventLevel.candidates
+
+    def counting(self):
+        released.extend(i for i in self._filled if i not in set(self._rows[: self._count].tolist()))
+        release(self)
+
+    def recording(self, *args):
+        out = candidates(self, *args)
+        seen.append([(cluster.id, x) for cluster, x in out])
+        return out
+
+    monkeypatch.setattr(EventLevel, "candidates", recording)
+    monkeypatch.setattr(EventLevel, "release_inactive", counting)
+    kept_small = _cluster(articles)
+    assert released, "no event was released: the test does not reach the code it is about"
+    with_release, seen[:] = list(seen), []
+    monkeypatch.setattr(EventLevel, "release_inactive", lambda self: None)
+    assert _cluster(articles) == kept_small
+    assert seen == with_release
+    assert kept_small["q2"] == kept_small["q0"]

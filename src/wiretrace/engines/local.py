@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from multiprocessing.context import BaseContext
 from typing import TypeVar
 
@@ -53,3 +54,23 @@ def map_chunks(func: Callable[[list[T]], list[R]], items: Sequence[T], workers: 
     chunks = [list(items[i : i + chunk]) for i in range(0, len(items), chunk)]
     with process_context().Pool(workers) as pool:
         return [result for part in pool.map(func, chunks) for result in part]
+
+
+def map_windows(func: Callable[[list[T]], list[R]], items: Iterable[T], count: int, workers: int,
+                window: int = 16_000, chunk: int = 2_000) -> Iterator[R]:
+    """`map_chunks` a window of `items` at a time, yielding the results in order.
+
+    For results too large to hold all at once (the word counts of 100k articles take gigabytes): only one
+    window's items and results are alive, and the one pool serves every window. `count` is how many
+    items there are, which decides, as in `map_chunks`, whether workers are worth starting.
+    """
+    source = iter(items)
+    if workers <= 1 or count < 4 * chunk:
+        while part := list(islice(source, window)):
+            yield from func(part)
+        return
+    with process_context().Pool(workers) as pool:
+        while part := list(islice(source, window)):
+            chunks = [part[i : i + chunk] for i in range(0, len(part), chunk)]
+            for results in pool.map(func, chunks):
+                yield from results

@@ -111,9 +111,12 @@ class SQLiteStore(ReviewQueries):
 
     # -- plumbing -------------------------------------------------------------------------------------
     def _use_wal(self) -> None:
-        """Switch the file to WAL, retrying: the switch needs the file to itself and SQLite answers
-        "database is locked" at once, without its busy handler, while another process opening the same new
-        file is switching it too (several ingests and a server starting on one new path)."""
+        """Switch the file to WAL, retrying while another process is switching it too.
+
+        The switch needs the file to itself, and SQLite answers "database is locked" at once, without its
+        busy handler, while another process opening the same new file is switching it (several ingests and
+        a server starting on one new path).
+        """
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         delay = 0.01
         while True:

@@ -24,7 +24,7 @@ from functools import partial
 
 import numpy as np
 
-from wiretrace.engines.local import map_chunks, usable_cores
+from wiretrace.engines.local import map_windows, usable_cores
 from wiretrace.models import Article, CopyLink, Event, Story
 from wiretrace.store import Store
 from wiretrace.stories.dedupe import DedupeOptions, earliest_key, parse_day, update_copies
@@ -151,8 +151,8 @@ def _assign_articles(
     event_of = {a: c for c in events.clusters for a in c.members}
     story_by_id = {c.id: c for c in stories.clusters}
     names, words = freqs
-    found = map_chunks(partial(read_signals, top_names=options.top_names), [_signal_text(a) for a in fresh],
-                       usable_cores())
+    found = map_windows(partial(read_signals, top_names=options.top_names), (_signal_text(a) for a in fresh),
+                        len(fresh), usable_cores())
     for article, signals in zip(fresh, found, strict=True):
         names.add(signals.names)
         words.add(signals.words)

@@ -31,7 +31,8 @@ class EventLevel(Level):
         self.model = model
         self.signals_of = signals_of
         self.vectors = vectors
-        self._tf: dict[str, dict[str, float]] = {}
+        self._tf: dict[str, dict[str, float]] = {}  # term vectors of recent members only
+        self._filled: set[int] = set()  # clusters holding their word, term and number counts
 
     def _tf_of(self, member: str) -> dict[str, float]:
         if member not in self._tf:
@@ -51,11 +52,28 @@ class EventLevel(Level):
         return best_vector, best_terms
 
     def fill(self, cluster: Cluster) -> None:
-        """Count a restored event's words and numbers from its members' texts (once)."""
+        """Count a restored (or released) event's words and numbers from its members' texts."""
         if not cluster.filled:
             for member in cluster.members:
                 _count(cluster, self.signals_of(member))
             cluster.filled = True
+        self._filled.add(cluster.index)
+
+    def release_inactive(self) -> None:
+        """Drop the word, term and number counts of events outside the active window.
+
+        They are most of the memory at 100k articles (gigabytes), and an event out of the window is no
+        candidate for the dated articles that follow in day order; if one comes up again (for an undated
+        article) `fill` counts it anew from its members, to the same sums.
+        """
+        active = set(self._rows[: self._count].tolist())
+        for index in self._filled - active:
+            cluster = self.clusters[index]
+            cluster.words, cluster.terms, cluster.numbers = Counter(), {}, Counter()
+            cluster.filled = False
+            for member in cluster.members[-self.options.recent_members :]:
+                self._tf.pop(member, None)
+        self._filled &= active
 
     def take(self, cluster: Cluster, member: str, vector: np.ndarray, signals: TextSignals,
              day: date | None) -> None:
@@ -63,6 +81,8 @@ class EventLevel(Level):
         self.fill(cluster)
         _count(cluster, signals)
         self.add(cluster, member, vector, signals.names, day)
+        if len(cluster.members) > self.options.recent_members:  # no longer looked at by `closest_member`
+            self._tf.pop(cluster.members[-self.options.recent_members - 1], None)
 
     def start(self, member: str, dim_like: np.ndarray) -> Cluster:
         """A new, empty event named after its first article."""
@@ -73,7 +93,10 @@ class EventLevel(Level):
     def candidates(self, vector: np.ndarray, signals: TextSignals, day: date | None, names: NameFrequencies,
                    words: WordFrequencies) -> list[tuple[Cluster, list[float]]]:
         """The closest active events with the article's features against each, closest first."""
+        before = self._active_day
         self._refresh(day)
+        if self._active_day != before:
+            self.release_inactive()
         if not self._count:
             return []
         cosines = self._cosines(vector)
