@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from multiprocessing.context import BaseContext
+from multiprocessing.pool import AsyncResult
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -60,8 +61,9 @@ def map_windows(func: Callable[[list[T]], list[R]], items: Iterable[T], count: i
                 window: int = 16_000, chunk: int = 2_000) -> Iterator[R]:
     """`map_chunks` a window of `items` at a time, yielding the results in order.
 
-    For results too large to hold all at once (the word counts of 100k articles take gigabytes): only one
-    window's items and results are alive, and the one pool serves every window. `count` is how many
+    For results too large to hold all at once (the word counts of 100k articles take gigabytes): only two
+    windows' items and results are alive (the next is read while this one is used), and one pool serves
+    every window. `count` is how many
     items there are, which decides, as in `map_chunks`, whether workers are worth starting.
     """
     source = iter(items)
@@ -70,7 +72,13 @@ def map_windows(func: Callable[[list[T]], list[R]], items: Iterable[T], count: i
             yield from func(part)
         return
     with process_context().Pool(workers) as pool:
-        while part := list(islice(source, window)):
-            chunks = [part[i : i + chunk] for i in range(0, len(part), chunk)]
-            for results in pool.map(func, chunks):
+
+        def start() -> AsyncResult | None:
+            part = list(islice(source, window))
+            return pool.map_async(func, [part[i : i + chunk] for i in range(0, len(part), chunk)]) if part else None
+
+        pending = start()
+        while pending is not None:
+            done, pending = pending, start()  # the workers read the next window while this one is used
+            for results in done.get():
                 yield from results
