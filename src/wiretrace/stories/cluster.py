@@ -155,7 +155,7 @@ def _assign_articles(
                         len(fresh), usable_cores())
     for article, signals in zip(fresh, found, strict=True):
         names.add(signals.names)
-        words.add(signals.words)
+        words.add(signals.words, signals.buckets)
         vector, day = vectors[article.id], days[article.id]
         original = event_of.get(copy_of.get(article.id, ""))
         if original is not None:

@@ -110,7 +110,7 @@ class EventLevel(Level):
             return []
         cosines = self._cosines(vector)
         name_weights = [names.idf(n) for n in signals.names]
-        keywords = words.keywords(signals.words, self.options.top_words)
+        keywords = words.keywords(signals.words, self.options.top_words, signals.buckets)
         out = []
         ranked = np.argsort(-cosines, kind="stable")[: self.options.event_candidates].tolist()
         for rank, k in enumerate(ranked):
