@@ -257,3 +257,51 @@ def test_figures_of_one_count_named_differently_share_unit_and_subject(one, othe
     first = next(c for c in claims_of(one)[0] if c.kind == "figure")
     second = next(c for c in claims_of(other)[0] if c.kind == "figure")
     assert first.unit == second.unit == "people" and first.subject == second.subject, (first, second)
+
+
+# -- extract_store's worker processes -----------------------------------------------------------------
+STORIES = [
+    "The mayor said on Monday that 40 buses would be withdrawn. \"We have no choice,\" she told reporters.",
+    "According to the union, 1,200 drivers will strike next week. The company declined to comment.",
+    "Police said two men were arrested after the fire. The inquiry will report in March, officials said.",
+    "The ministry reported 3,400 new cases. Hospitals in the north are full, a spokesman said.",
+    "Ferry services resumed on Friday. The operator said 12 crossings had been cancelled.",
+]
+
+
+def _store_of(path, texts):
+    store = open_store(str(path))
+    store.put_articles([Article(id=f"a{i}", text=t, outlet="Example Wire") for i, t in enumerate(texts)])
+    return store
+
+
+def test_worker_processes_store_what_one_process_does(tmp_path):
+    from wiretrace.claims import ExtractOptions
+
+    stored = []
+    for processes in (1, 2):
+        with _store_of(tmp_path / f"p{processes}.db", STORIES) as store:
+            assert extract_store(store, ExtractOptions(n_process=processes)) == len(STORIES)
+            stored.append([(c.article, c.id, c.kind, c.text, c.attribution, c.value) for c in store.get_claims()])
+    assert stored[0] and stored[0] == stored[1]
+
+
+def test_an_article_failing_in_a_worker_is_recorded_and_the_others_stored(tmp_path, monkeypatch):
+    import importlib
+
+    from wiretrace.claims import ExtractOptions
+    from wiretrace.store.problems import stage_problems
+
+    claims = importlib.import_module("wiretrace.claims")  # the package, not the façade's function of that name
+    real = claims._claims_of
+
+    def failing(article, analysis, options):
+        if "Ferry" in article.text:
+            raise ValueError("planted failure")
+        return real(article, analysis, options)
+
+    monkeypatch.setattr(claims, "_claims_of", failing)  # the forked workers inherit it
+    with _store_of(tmp_path / "fail.db", STORIES) as store:
+        extract_store(store, ExtractOptions(n_process=2))
+        assert "planted failure" in str(stage_problems(store)["a4"])
+        assert {c.article for c in store.get_claims()} == {"a0", "a1", "a2", "a3"}
