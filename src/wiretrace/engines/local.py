@@ -63,8 +63,8 @@ def map_windows(func: Callable[[list[T]], list[R]], items: Iterable[T], count: i
 
     For results too large to hold all at once (the word counts of 100k articles take gigabytes): only two
     windows' items and results are alive (the next is read while this one is used), and one pool serves
-    every window. `count` is how many
-    items there are, which decides, as in `map_chunks`, whether workers are worth starting.
+    every window. `count` is how many items there are, which decides, as in `map_chunks`, whether
+    workers are worth starting.
     """
     source = iter(items)
     if workers <= 1 or count < 4 * chunk:
