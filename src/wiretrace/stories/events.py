@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from operator import mul
 
@@ -41,17 +41,16 @@ class EventLevel(Level):
         return self._tf[member]
 
     def closest_member(self, vector: np.ndarray, keywords: dict[str, float], cluster: Cluster,
-                       shared: dict[str, float] | None = None) -> tuple[float, float]:
+                       shared: dict[str, float]) -> tuple[float, float]:
         """The best embedding and term cosines to one of the event's last `recent_members` members.
 
         A single-link signal beside the average ones: a telling framed like one member (the left-leaning
         one) but not like the others still shows up; the model weighs it, so it cannot chain on its own.
-        `shared` are the keywords some member holds (the others add nothing), when the caller has them.
+        `shared` are the keywords some member holds (see `_shared`; the others add nothing).
         """
         recent = cluster.members[-self.options.recent_members :]
         best_vector = max(float(self.vectors[m] @ vector) for m in recent)
         norm = math.sqrt(sum(w * w for w in keywords.values())) or 1.0
-        shared = _shared(keywords, cluster) if shared is None else shared
         terms, weights, zeros = list(shared), list(shared.values()), [0.0] * len(shared)
         # The hottest loop at 100k articles: map over the member's term vector, in keyword order.
         best_terms = max(sum(map(mul, weights, map(self._tf_of(m).get, terms, zeros))) for m in recent) / norm
@@ -169,45 +168,41 @@ def _shared(keywords: dict[str, float], cluster: Cluster) -> dict[str, float]:
     return {t: w for t, w in keywords.items() if t in words}
 
 
-def _cover(counts: Counter, size: int, weights: dict[str, float] | list[tuple[str, float]],
-           held: dict[str, float] | None = None) -> float:
-    """Weighted share of the keys the members hold; `held` (the keys some member holds) skips the rest."""
-    items = weights.items() if isinstance(weights, dict) else weights
+def _cover(counts: Counter, size: int, weights: Iterable[float], held: Iterable[tuple[str, float]]) -> float:
+    """Weighted share of the article's keys (`weights`, all of them) that the event's members hold.
+
+    `held` are the (key, weight) pairs some member holds, in the same order: the others would add zeros.
+    """
     total = shared = 0.0
-    if held is None:
-        for key, weight in items:
-            total += weight
-            shared += weight * min(1.0, counts.get(key, 0) / size)
-    else:
-        for _, weight in items:
-            total += weight
-        for key, weight in held.items():
-            shared += weight * min(1.0, counts[key] / size)
+    for weight in weights:
+        total += weight
+    for key, weight in held:
+        shared += weight * min(1.0, counts[key] / size)
     return shared / total if total else 0.0
 
 
 def features(cosines: tuple[float, float, float, float], signals: TextSignals, keywords: dict[str, float],
              name_weights: list[float], cluster: Cluster, day: date | None, names: NameFrequencies,
-             shared: dict[str, float] | None = None) -> list[float]:
+             shared: dict[str, float]) -> list[float]:
     """The article-versus-event features, in `signals.FEATURES` order.
 
     `cosines` are the embedding cosines to the centroid, to the average and the closest member, and the
     term cosine to the closest member; `shared` the keywords some member holds (see `_shared`).
     """
-    shared = _shared(keywords, cluster) if shared is None else shared
     centroid, mean, closest, closest_terms = cosines
     size = len(cluster.members)
     undated = day is None or cluster.first is None
-    numbers = [(n, 1.0) for n in sorted(signals.numbers)]
+    numbers = sorted(signals.numbers)
     norm = math.sqrt(sum(w * w for w in keywords.values())) or 1.0
     term_cosine = sum(w * cluster.terms[t] for t, w in shared.items()) / norm / size
     name_cover = name_overlap(list(signals.names), cluster, names, name_weights)
-    number_cover = _cover(cluster.numbers, size, numbers)
+    number_cover = _cover(cluster.numbers, size, [1.0] * len(numbers),
+                          [(n, 1.0) for n in numbers if n in cluster.numbers])
     return [
         centroid,
         mean,
         closest,
-        _cover(cluster.words, size, keywords, shared),
+        _cover(cluster.words, size, keywords.values(), shared.items()),
         term_cosine,
         closest_terms,
         name_cover,
