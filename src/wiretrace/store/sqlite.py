@@ -77,6 +77,11 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def _is_lock_error(exc: sqlite3.OperationalError) -> bool:
+    """Another connection holds the file ("database is locked" / "busy"): worth waiting and trying again."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def _row_to_article(row: sqlite3.Row) -> Article:
     return Article(
         id=row["id"], text=row["text"], title=row["title"], url=row["url"], outlet=row["outlet"],
@@ -124,7 +129,7 @@ class SQLiteStore(ReviewQueries):
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 return
             except sqlite3.OperationalError as exc:
-                if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                if not _is_lock_error(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
@@ -137,7 +142,7 @@ class SQLiteStore(ReviewQueries):
                 self._conn.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
+                if not _is_lock_error(exc):
                     raise StoreError(f"{self.url}: {exc}") from exc
                 time.sleep(0.2 * (attempt + 1))
         else:
