@@ -42,3 +42,21 @@ def test_lemma_is_computed_once_and_kept():
     assert warned.lemma_ == ""
     assert lemma(warned) == "warn"
     assert warned.lemma_ == "warn"
+
+
+def test_same_attributes_as_spacy_components_on_the_demo_articles(reference):
+    """Every token of the bundled demo articles: the indexed rules and the lemma memo change nothing."""
+    from importlib import resources
+
+    from wiretrace.claims.sentences import split_sentences
+
+    folder = resources.files("wiretrace.demo").joinpath("corpus", "text")
+    texts = [f.read_text(encoding="utf-8") for f in folder.iterdir() if f.name.endswith(".txt")]
+    assert texts
+    sentences = [t[s:e] for t in texts for s, e in split_sentences(t)]
+    for _ in range(2):  # the second pass reads every attribute and lemma from the memos
+        ours = list(parse(sentences))
+        theirs = list(reference.pipe(sentences))
+        got = [(t.pos_, str(t.morph), lemma(t), t.tag_, t.dep_) for d in ours for t in d]
+        want = [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for d in theirs for t in d]
+        assert got == want

@@ -82,7 +82,26 @@ class TagMap:
                 ))
         self.single = [r for r in self.rules if len(r.tokens) == 1]
         self.multi = [r for r in self.rules if len(r.tokens) > 1]
+        self.order = {id(r): k for k, r in enumerate(self.rules)}
+        # Single-token rules split by whether they name the word: those that do are looked up by it, the
+        # others depend on (tag, dep, is_space) alone, so a new word costs a few tests, not ~170.
+        self.by_word: dict[str, list[_Rule]] = {}
+        self.word_patterns: list[_Rule] = []
+        self.wordless: list[_Rule] = []
+        for rule in self.single:
+            word = rule.tokens[0].get("LOWER")
+            if word is None:
+                self.wordless.append(rule)
+            elif isinstance(word, str):
+                self.by_word.setdefault(word, []).append(rule)
+            elif set(word) == {"IN"}:
+                for each in word["IN"]:
+                    self.by_word.setdefault(each, []).append(rule)
+            else:
+                self.word_patterns.append(rule)
         self.memo: dict[tuple, tuple] = {}
+        self.wordless_memo: dict[tuple, list[_Rule]] = {}
+        self.word_memo: dict[str, list[_Rule]] = {}
         self.maybe_multi: dict[int, bool] = {}
 
     def __call__(self, doc):
@@ -94,31 +113,49 @@ class TagMap:
         results = []
         for token in doc:
             key = (token.tag, token.lower, token.dep, token.is_space)
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = self._fold([r for r in self.single if _holds(r.tokens[0], token)])
+            entry = memo.get(key)
+            if entry is None:
+                single = self._single_hits(token)
+                entry = memo[key] = (self._fold(single), single)
+            found = entry[0]
             multi = maybe_multi.get(token.lower)
             if multi is None:
                 multi = maybe_multi[token.lower] = any(_holds(_lower_only(r), token) for r in self.multi)
             if multi:
-                found = self._with_multi(doc, token, found)
+                found = self._with_multi(doc, token, found, entry[1])
             results.append(found)
         for token, found in zip(doc, results, strict=True):
             _apply(token, found)
         return doc
 
-    def _with_multi(self, doc, token, found: tuple) -> tuple:
+    def _single_hits(self, token) -> list[_Rule]:
+        """The single-token rules that hold for `token`, in pattern order."""
+        tag_key = (token.tag, token.dep, token.is_space)
+        wordless = self.wordless_memo.get(tag_key)
+        if wordless is None:
+            wordless = self.wordless_memo[tag_key] = [r for r in self.wordless if _holds(r.tokens[0], token)]
+        lower = token.lower_
+        named = self.word_memo.get(lower)
+        if named is None:
+            named = self.by_word.get(lower, []) + [r for r in self.word_patterns if _holds(_lower_only(r), token)]
+            named = self.word_memo[lower] = sorted(named, key=lambda r: self.order[id(r)])
+        if not named:
+            return wordless
+        hits = wordless + [r for r in named if _holds(r.tokens[0], token)]
+        return sorted(hits, key=lambda r: self.order[id(r)])
+
+    def _with_multi(self, doc, token, found: tuple, single: list[_Rule]) -> tuple:
         """Redo the fold for a token that a multi-token pattern may target (rare: slang and "there is")."""
         hits = []
-        for rule in self.rules:
+        for rule in self.multi:
             start = token.i - rule.index
             if start < 0 or start + len(rule.tokens) > len(doc):
                 continue
             if all(_holds(c, doc[start + k]) for k, c in enumerate(rule.tokens)):
                 hits.append(rule)
-        if not any(len(r.tokens) > 1 for r in hits):
+        if not hits:
             return found
-        return self._fold(hits)
+        return self._fold(sorted(single + hits, key=lambda r: self.order[id(r)]))
 
     @staticmethod
     def _fold(rules: list[_Rule]) -> tuple:
