@@ -7,13 +7,13 @@ processes: `wiretrace ingest DIR` into a new SQLite store (read, clean, copies, 
 sentence index, claims) and `nlp.pipe` of the whole spaCy pipeline over the same texts (load included).
 Timing both in the same run keeps the ratio meaningful on a machine that other jobs share; the absolute
 seconds are not. Prints both wall times, their ratio (spaCy / ingest: above 1 means ingest is faster)
-and the peak RSS of the ingest (run first; RUSAGE_CHILDREN keeps a maximum).
+and the peak RSS of the ingest (of its largest process, from `wait4`).
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -33,12 +33,15 @@ for _doc in nlp.pipe(texts):
 
 
 def _timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one fresh child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (MiB) of one fresh child process (its largest process, workers included)."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
-    return seconds, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return seconds, usage.ru_maxrss / 1024
 
 
 def main() -> int:

@@ -113,21 +113,23 @@ def update_store(store: Store, device: str | None = None, embedder: Embedder | N
     The lead embeddings come from `embedder`, or the default model on `device` ("cpu", "cuda", "auto";
     default `settings.device`). Each stage runs with its part of `settings`.
     """
-    from wiretrace.claims import extract_store
+    from wiretrace.claims import start_extraction
     from wiretrace.ml import lead_embedder
     from wiretrace.verify import index_sentences
 
     settings = settings or _default_settings()
-    # Stages 2-4: lead embeddings -> copies -> events and stories, for articles not yet in an event.
-    cluster_store(store, settings.cluster, embedder=embedder or lead_embedder(device or settings.device),
-                  dedupe=settings.dedupe)
+    # Stage 6 starts first: claims (statements, quotes with speakers, figures) and entities of the
+    # articles not yet extracted by the current extractor version. They need nothing from stages 2-5,
+    # so its worker processes parse while this one clusters and indexes; they are stored last.
+    with start_extraction(store, settings.claims) as claims:
+        # Stages 2-4: lead embeddings -> copies -> events and stories, for articles not yet in an event.
+        cluster_store(store, settings.cluster, embedder=embedder or lead_embedder(device or settings.device),
+                      dedupe=settings.dedupe)
 
-    # Stage 5: sentence full-text index, the retrieval side of `check`.
-    index_sentences(store)
+        # Stage 5: sentence full-text index, the retrieval side of `check`.
+        index_sentences(store)
 
-    # Stage 6: claims (statements, quotes with speakers, figures) and entities, for articles not yet
-    # extracted by the current extractor version.
-    extract_store(store, settings.claims)
+        claims.store_results()
 
 
 def cluster_store(

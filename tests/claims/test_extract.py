@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from wiretrace.claims import analyze_texts, extract_claims, extract_store
+from wiretrace.claims import EXTRACTOR_VERSION, analyze_texts, extract_claims, extract_store
 from wiretrace.claims.entities import find_entities
 from wiretrace.claims.hedges import find_hedges
 from wiretrace.cli import main
@@ -305,3 +305,36 @@ def test_an_article_failing_in_a_worker_is_recorded_and_the_others_stored(tmp_pa
         extract_store(store, ExtractOptions(n_process=2))
         assert "planted failure" in str(stage_problems(store)["a4"])
         assert {c.article for c in store.get_claims()} == {"a0", "a1", "a2", "a3"}
+
+
+def test_extraction_started_before_other_writes_stores_the_same_claims(tmp_path):
+    """The pipeline starts the workers, clusters and indexes through the same store, then stores claims."""
+    from wiretrace.claims import ExtractOptions, start_extraction
+
+    with _store_of(tmp_path / "one.db", STORIES) as store:
+        extract_store(store, ExtractOptions(n_process=2))
+        want = [(c.article, c.id, c.kind, c.text, c.attribution, c.value) for c in store.get_claims()]
+    with _store_of(tmp_path / "two.db", STORIES) as store:
+        with start_extraction(store, ExtractOptions(n_process=2)) as extraction:
+            assert extraction.pool is not None  # already parsing
+            store.put_articles([Article(id="late", text="Officials said the bridge reopened.", outlet="X")])
+            assert extraction.store_results() == len(STORIES)
+        assert extraction.pool is None
+        got = [(c.article, c.id, c.kind, c.text, c.attribution, c.value) for c in store.get_claims()]
+        assert got == want  # the article stored after the start waits for the next extraction
+        assert "late" not in store.extracted_articles(EXTRACTOR_VERSION)
+
+
+def test_leaving_an_extraction_unstored_stops_its_workers_and_stores_nothing(tmp_path):
+    from wiretrace.claims import ExtractOptions, start_extraction
+
+    with _store_of(tmp_path / "left.db", STORIES) as store:
+        with pytest.raises(RuntimeError, match="clustering failed"), \
+                start_extraction(store, ExtractOptions(n_process=2)) as extraction:
+            workers = list(extraction.pool._pool)
+            raise RuntimeError("clustering failed")
+        for worker in workers:
+            worker.join(timeout=10)
+            assert not worker.is_alive()
+        assert store.get_claims() == []
+        assert extract_store(store) == len(STORIES)  # the next run does them

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -57,7 +58,9 @@ class ExtractOptions:
         parallel_sentences: the smallest call `n_process=0` parses in several processes.
         articles_per_batch: the most articles parsed (and stored) together by `extract_store`, whose
             worker processes each take whole batches (smaller ones when there are fewer articles than
-            workers times this).
+            workers times this times `batches_per_worker`).
+        batches_per_worker: with fewer articles than that, they are cut into this many batches per
+            worker, so the workers finish together (the PolNeAR dev ingest took 7.7 s, not 8.3 s, with 4).
     """
 
     model: str = DEFAULT_MODEL
@@ -67,6 +70,7 @@ class ExtractOptions:
     n_process: int = 0
     parallel_sentences: int = 2_000
     articles_per_batch: int = 256
+    batches_per_worker: int = 4
 
 
 @dataclass(frozen=True)
@@ -119,43 +123,75 @@ def extract_store(store: Store, options: ExtractOptions | None = None) -> int:
     An article the extractor fails on is recorded (`store.problems`, shown by `wiretrace articles`) and
     stored with no claims, so the rest of the batch, and every later ingest, goes on without it.
     """
-    options = options or ExtractOptions()
-    done = store.extracted_articles(EXTRACTOR_VERSION)
-    pending = [a for a in store.list_articles() if a.id not in done]
-    failed_before = set(stage_problems(store))
-    for batch, results in _extract_batches(pending, options):
-        for article, result in zip(batch, results, strict=True):
-            if isinstance(result, Exception):
-                record_problem(store, article.id, "claims", result)
-                result = ([], [])
-            elif article.id in failed_before:
-                clear_problem(store, article.id, "claims")
-            store.put_claims(article.id, result[0], result[1], EXTRACTOR_VERSION)
-    return len(pending)
+    with start_extraction(store, options) as extraction:
+        return extraction.store_results()
 
 
-def _extract_batches(pending: Sequence[Article], options: ExtractOptions) -> Iterator[tuple[Sequence[Article], list]]:
-    """Batches of articles with `_extract_each`'s results, in order; in worker processes when worth it.
+@contextmanager
+def start_extraction(store: Store, options: ExtractOptions | None = None) -> Iterator[Extraction]:
+    """Start extracting the pending articles now (in worker processes when worth it); store them later.
 
-    Each worker parses and assembles whole articles and sends back only their claims: shipping parsed
-    docs back to this process (what spaCy's own `n_process` does) kept this process busy decoding them
-    while the workers waited, so two processes went 1.4x, not 2x, as fast as one.
+    The workers parse while the caller does other work (the pipeline clusters and indexes meanwhile);
+    `Extraction.store_results` then writes what they found. Workers still running on exit are stopped.
     """
-    workers = options.n_process or usable_cores()
-    if workers > 1 and not options.n_process:
-        sentences = sum(len(split_sentences(a.text)) for a in pending[: options.articles_per_batch])
-        workers = workers if sentences >= options.parallel_sentences else 1
-    size = options.articles_per_batch if workers <= 1 else min(options.articles_per_batch,
-                                                                -(-len(pending) // workers))
-    batches = [pending[i : i + size] for i in range(0, len(pending), size)]
-    if workers <= 1 or len(batches) < 2:
-        for batch in batches:
-            yield batch, _extract_each(batch, options)
-        return
-    load_model(options.model)  # loaded once here; the forked workers inherit it
-    one_each = replace(options, n_process=1)
-    with process_context().Pool(workers) as pool:
-        yield from zip(batches, pool.imap(partial(_extract_each, options=one_each), batches), strict=True)
+    extraction = Extraction(store, options or ExtractOptions())
+    try:
+        yield extraction
+    finally:
+        extraction.close()
+
+
+class Extraction:
+    """Claims of the articles pending when it was made, computed in the background, stored on request."""
+
+    def __init__(self, store: Store, options: ExtractOptions) -> None:
+        self.store = store
+        done = store.extracted_articles(EXTRACTOR_VERSION)
+        self.pending = [a for a in store.list_articles() if a.id not in done]
+        self.pool = None
+        self.batches, self.results = self._start(options)
+
+    def _start(self, options: ExtractOptions) -> tuple[list[Sequence[Article]], Iterator[list]]:
+        """Batches of articles and an iterator over `_extract_each`'s results for them, in order.
+
+        Each worker parses and assembles whole articles and sends back only their claims: shipping parsed
+        docs back to this process (what spaCy's own `n_process` does) kept this process busy decoding
+        them while the workers waited, so two processes went 1.4x, not 2x, as fast as one.
+        """
+        pending = self.pending
+        workers = options.n_process or usable_cores()
+        if workers > 1 and not options.n_process:
+            sentences = sum(len(split_sentences(a.text)) for a in pending[: options.articles_per_batch])
+            workers = workers if sentences >= options.parallel_sentences else 1
+        # Several batches per worker, so that one that ends early takes another rather than waiting.
+        size = options.articles_per_batch if workers <= 1 else max(1, min(
+            options.articles_per_batch, -(-len(pending) // (workers * options.batches_per_worker))))
+        batches = [pending[i : i + size] for i in range(0, len(pending), size)]
+        if workers <= 1 or len(batches) < 2:  # parsed here, when the results are asked for
+            return batches, (_extract_each(batch, options) for batch in batches)
+        load_model(options.model)  # loaded once here; the forked workers inherit it
+        self.pool = process_context().Pool(workers)
+        return batches, self.pool.imap(partial(_extract_each, options=replace(options, n_process=1)), batches)
+
+    def store_results(self) -> int:
+        """Wait for every batch and store its claims (a failed article as a problem); returns how many."""
+        failed_before = set(stage_problems(self.store))
+        for batch, results in zip(self.batches, self.results, strict=True):
+            for article, result in zip(batch, results, strict=True):
+                if isinstance(result, Exception):
+                    record_problem(self.store, article.id, "claims", result)
+                    result = ([], [])
+                elif article.id in failed_before:
+                    clear_problem(self.store, article.id, "claims")
+                self.store.put_claims(article.id, result[0], result[1], EXTRACTOR_VERSION)
+        return len(self.pending)
+
+    def close(self) -> None:
+        """Stop the workers (at once: after `store_results` they have nothing left to do)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 def _extract_each(
