@@ -339,30 +339,3 @@ def test_leaving_an_extraction_unstored_stops_its_workers_and_stores_nothing(tmp
         assert store.get_claims() == []
         assert extract_store(store) == len(STORIES)  # the next run does them
 
-
-def test_workers_run_at_most_the_window_ahead_of_the_stored_claims():
-    import importlib
-
-    claims = importlib.import_module("wiretrace.claims")
-
-    class Done:
-        def __init__(self, value):
-            self.value = value
-
-        def get(self):
-            return self.value
-
-    class RecordingPool:
-        def __init__(self):
-            self.started = []
-
-        def apply_async(self, work, args):
-            self.started.append(args[0])
-            return Done(work(args[0]))
-
-    pool = RecordingPool()
-    results = claims._in_flight(pool, lambda batch: [x * 10 for x in batch], [[1], [2], [3], [4], [5]], ahead=2)
-    assert pool.started == [[1], [2]]  # started at once, before anyone asks
-    assert next(results) == [10] and pool.started == [[1], [2], [3]]  # one more for each one taken
-    assert list(results) == [[20], [30], [40], [50]]
-    assert pool.started == [[1], [2], [3], [4], [5]]

@@ -2,7 +2,7 @@ from functools import partial
 
 import numpy as np
 
-from wiretrace.engines.local import map_chunks, map_windows, usable_cores
+from wiretrace.engines.local import map_ahead, map_chunks, map_windows, usable_cores
 from wiretrace.stories.cluster import names_in
 from wiretrace.stories.dedupe import DedupeOptions, signatures_of
 
@@ -45,3 +45,27 @@ def test_map_windows_yields_every_result_in_order_from_a_stream():
         out = map_windows(_lengths, iter(items), len(items), workers=workers, window=25, chunk=5)
         assert list(out) == _lengths(items)
     assert list(map_windows(_lengths, iter([]), 0, workers=2)) == []
+
+
+def test_map_ahead_starts_at_most_ahead_items_before_their_results_are_asked_for():
+    class Done:
+        def __init__(self, value):
+            self.value = value
+
+        def get(self):
+            return self.value
+
+    class RecordingPool:
+        def __init__(self):
+            self.started = []
+
+        def apply_async(self, work, args):
+            self.started.append(args[0])
+            return Done(work(args[0]))
+
+    pool = RecordingPool()
+    results = map_ahead(pool, lambda batch: [x * 10 for x in batch], [[1], [2], [3], [4], [5]], ahead=2)
+    assert pool.started == [[1], [2]]  # started at once, before anyone asks
+    assert next(results) == [10] and pool.started == [[1], [2], [3]]  # one more for each one taken
+    assert list(results) == [[20], [30], [40], [50]]
+    assert pool.started == [[1], [2], [3], [4], [5]]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from wiretrace.claims.hedges import find_hedges
 from wiretrace.claims.nlp import DEFAULT_MODEL, load_model, parse
 from wiretrace.claims.quotes import Quote, attach_quotes, find_quote_spans
 from wiretrace.claims.sentences import split_sentences
-from wiretrace.engines.local import process_context, usable_cores
+from wiretrace.engines.local import map_ahead, process_context, usable_cores
 from wiretrace.models import Article, Claim, Entity
 from wiretrace.store import Store
 from wiretrace.store.problems import clear_problem, record_problem, stage_problems
@@ -178,7 +177,7 @@ class Extraction:
         self.pool = process_context().Pool(workers)
         work = partial(_extract_each, options=replace(options, n_process=1))
         ahead = max(2 * workers, options.articles_ahead // size)
-        return batches, _in_flight(self.pool, work, batches, ahead)
+        return batches, map_ahead(self.pool, work, batches, ahead)
 
     def store_results(self) -> int:
         """Wait for every batch and store its claims (a failed article as a problem); returns how many."""
@@ -199,26 +198,6 @@ class Extraction:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-
-
-def _in_flight(pool, work, batches: list, ahead: int) -> Iterator[list]:  # noqa: ANN001 - a Pool, a function
-    """`work` over `batches` in order, started now, with at most `ahead` batches done before being asked for.
-
-    The bound keeps what the workers found while nobody stores it (the pipeline is clustering) in memory
-    by batches, not by the whole store.
-    """
-    queue = deque(pool.apply_async(work, (batch,)) for batch in batches[:ahead])
-    rest = iter(batches[ahead:])
-
-    def results() -> Iterator[list]:
-        while queue:
-            done = queue.popleft().get()
-            following = next(rest, None)
-            if following is not None:
-                queue.append(pool.apply_async(work, (following,)))
-            yield done
-
-    return results()
 
 
 def _extract_each(

@@ -31,6 +31,7 @@ class _Rule:
     lemma: int | None
     tag: int | None
     dep: int | None
+    rank: int  # its place in pattern order, which decides which rule wins
 
 
 def _test(condition, value: str) -> bool:
@@ -79,10 +80,10 @@ class TagMap:
                     vocab.strings.add(attrs["LEMMA"]) if "LEMMA" in attrs else None,
                     vocab.strings.add(attrs["TAG"]) if "TAG" in attrs else None,
                     vocab.strings.add(attrs["DEP"]) if "DEP" in attrs else None,
+                    len(self.rules),
                 ))
         self.single = [r for r in self.rules if len(r.tokens) == 1]
         self.multi = [r for r in self.rules if len(r.tokens) > 1]
-        self.order = {id(r): k for k, r in enumerate(self.rules)}
         # Single-token rules split by whether they name the word: those that do are looked up by it, the
         # others depend on (tag, dep, is_space) alone, so a new word costs a few tests, not ~170.
         self.by_word: dict[str, list[_Rule]] = {}
@@ -138,11 +139,11 @@ class TagMap:
         named = self.word_memo.get(lower)
         if named is None:
             named = self.by_word.get(lower, []) + [r for r in self.word_patterns if _holds(_lower_only(r), token)]
-            named = self.word_memo[lower] = sorted(named, key=lambda r: self.order[id(r)])
+            named = self.word_memo[lower] = sorted(named, key=_rank)
         if not named:
             return wordless
         hits = wordless + [r for r in named if _holds(r.tokens[0], token)]
-        return sorted(hits, key=lambda r: self.order[id(r)])
+        return sorted(hits, key=_rank)
 
     def _with_multi(self, doc, token, found: tuple, single: list[_Rule]) -> tuple:
         """Redo the fold for a token that a multi-token pattern may target (rare: slang and "there is")."""
@@ -155,7 +156,7 @@ class TagMap:
                 hits.append(rule)
         if not hits:
             return found
-        return self._fold(sorted(single + hits, key=lambda r: self.order[id(r)]))
+        return self._fold(sorted(single + hits, key=_rank))
 
     @staticmethod
     def _fold(rules: list[_Rule]) -> tuple:
@@ -168,6 +169,10 @@ class TagMap:
             tag = rule.tag if rule.tag is not None else tag
             dep = rule.dep if rule.dep is not None else dep
         return pos, morph, lemma, tag, dep
+
+
+def _rank(rule: _Rule) -> int:
+    return rule.rank
 
 
 def _lower_only(rule: _Rule) -> dict:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from multiprocessing.context import BaseContext
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -82,3 +83,22 @@ def map_windows(func: Callable[[list[T]], list[R]], items: Iterable[T], count: i
             done, pending = pending, start()  # the workers read the next window while this one is used
             for results in done.get():
                 yield from results
+
+
+def map_ahead(pool: Pool, func: Callable[[T], R], items: Sequence[T], ahead: int) -> Iterator[R]:
+    """`func` over `items` in `pool`, in order, started now, with at most `ahead` results done before asked for.
+
+    For work that should go on while the caller does something else (claims parse while the pipeline
+    clusters) without holding every result in memory until the caller gets to them.
+    """
+    queue = deque(pool.apply_async(func, (item,)) for item in items[:ahead])
+    rest = iter(items[ahead:])
+
+    def results() -> Iterator[R]:
+        while queue:
+            done = queue.popleft().get()
+            for following in islice(rest, 1):
+                queue.append(pool.apply_async(func, (following,)))
+            yield done
+
+    return results()
