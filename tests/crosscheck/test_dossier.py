@@ -150,12 +150,32 @@ def seeds(seeds_store):
     return seeds_store, build_dossier(seeds_store, story.id).to_dict()
 
 
-def test_seed_ban_claim_backed_by_the_three_retellings(seeds):
+def test_seed_ban_claim_rests_on_one_source_the_three_retell(seeds):
+    """000 and 001 cite iStories; 002 cites the Daily Mail, whose report carries iStories' unnamed quotes."""
     store, dossier = seeds
     wanted = {seed_article_id(store, p) for p in ("000", "001", "002")}
     ban = [c for c in dossier["claims"] if "resign" in c["text"].lower() and set(c["articles"]) >= wanted]
     assert ban, [c["text"] for c in dossier["claims"][:5]]
-    assert ban[0]["status"] == "corroborated"
+    assert ban[0]["independent_of"] == ["iStories"] and ban[0]["independent_sources"] == 1
+    assert ban[0]["status"] == "single-source"
+
+
+def test_seed_unnamed_quote_in_three_outlets_counts_once(seeds):
+    store, dossier = seeds
+    quote = [c for c in dossier["claims"] if "control will be lost" in c["text"] and len(c["articles"]) == 3]
+    assert quote and quote[0]["independent_sources"] == 1, [(c["text"], c["independent_of"]) for c in quote]
+
+
+def test_seed_uk_ministry_claims_keep_their_own_source(seeds):
+    _, dossier = seeds
+    mod = [c for c in dossier["claims"] if c["text"].startswith("\u201cThe Russian state is likely")]
+    assert mod and mod[0]["independent_of"] == ["United Kingdom Ministry of Defense"], mod[:1]
+
+
+def test_seed_provenance_nodes_are_sources_not_places_or_anaphora(seeds):
+    _, dossier = seeds
+    labels = {n["label"].lower() for n in dossier["provenance"]["nodes"]}
+    assert not labels & {"russia", "moscow", "outlet", "the outlet"}, sorted(labels)
 
 
 def test_seed_istories_is_primary_source_of_the_ban(seeds):

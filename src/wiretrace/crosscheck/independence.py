@@ -1,7 +1,8 @@
 """Independence: which sources a claim really rests on, and the status that follows.
 
-Copies of one report count once (their copy group is the mention's `source`), and mentions whose
-attribution chains end in the same named primary source ("Reuters") count once too.
+Copies of one report count once (their copy group is the mention's `source`), mentions whose
+attribution chains end in the same named primary source ("Reuters") count once too, and so do unnamed
+claims of articles that retell one outlet's report (their relay, `sourcing`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _DESCRIPTOR = re.compile(
     r"^.*?\b(?:outlet|publication|newspaper|agency|site|website|channel|broadcaster|magazine|tabloid|daily)\s+"
     r"(?=[A-Za-z]*[A-Z])",
 )
+REPORTIVE_HEDGES = frozenset({"reportedly"})  # hedges that say the outlet relays someone else's report
 _SPEAKER_SKIP = frozenset({"The", "A", "An", "One", "Another", "Former", "Senior"}) | DEMONYM_WORDS
 
 
@@ -52,13 +54,14 @@ def normal_name(name: str) -> str:
     return re.sub(r"^(the|a|an)\s+|[’']s$", "", name, flags=re.I).strip()
 
 
-def primary_of(claim: Claim, outlet: str | None = None) -> str | None:
+def primary_of(claim: Claim, outlet: str | None = None, chain: Sequence[str] | None = None) -> str | None:
     """The innermost named source of a mention's attribution chain ("Reuters"), if it names one.
 
     Anonymous links ("a source close to the administration", "a former police officer") are skipped: they
     cannot be traced, so the named outlet or body that relayed them is the primary source on record.
+    `chain` is the chain to read where the cross-check has settled one (`Mention.sources`).
     """
-    chain = list(claim.attribution)
+    chain = list(claim.attribution if chain is None else chain)
     if chain and outlet and chain[0] == outlet:
         chain = chain[1:]
     for link in reversed(chain):
@@ -67,26 +70,72 @@ def primary_of(claim: Claim, outlet: str | None = None) -> str | None:
     return None
 
 
-def independent_sources(mentions: Sequence[Mention]) -> list[str]:
-    """Distinct sources: copies count once, and mentions tracing to one primary source count once."""
-    keys: list[str] = []
-    primaries: dict[str, str] = {}
-    for m in mentions:
-        primary = primary_of(m.claim, m.outlet)
-        if primary:
-            primaries.setdefault(m.source, primary.lower())
-    for m in mentions:
-        key = primaries.get(m.source, f"copy:{m.source}")
-        if key not in keys:
-            keys.append(key)
-    return keys
+def origin_of(m: Mention, aliases: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """A mention's traceable origin as (key, name): its chain's primary, else its article's relay.
+
+    The relay stands in only for what the article says others told it: a claim with an unnamed source in
+    its chain ("four sources familiar with the matter") or marked "reportedly". A claim in the article's
+    own voice (background, its own reporting) stays the article's. A relay found carrying another relay's
+    unnamed quotes counts as that relay (`sourcing.relay_aliases`).
+    """
+    primary = primary_of(m.claim, m.outlet, m.sources) or (m.relay if relayed(m) else None)
+    if not primary:
+        return None
+    seen: set[str] = set()
+    while aliases and primary.lower() in aliases and primary.lower() not in seen:
+        seen.add(primary.lower())
+        primary = aliases[primary.lower()]
+    return primary.lower(), primary
 
 
-def group_status(mentions: Sequence[Mention]) -> tuple[str, int]:
-    """Status from independent sources on each side."""
-    agree = independent_sources([m for m in mentions if m.stance != "contradict"])
-    against = independent_sources([m for m in mentions if m.stance == "contradict"])
-    total = len(independent_sources(mentions))
+def relayed(m: Mention) -> bool:
+    """Whether a mention's claim is something the article was told: an unnamed link in its chain, or "reportedly"."""
+    chain = list(m.sources)
+    if chain and chain[0] == m.outlet:
+        chain = chain[1:]
+    return any(link.strip() and not is_named(link) for link in chain) or bool(REPORTIVE_HEDGES & set(m.claim.hedges))
+
+
+def independent_sources(mentions: Sequence[Mention], aliases: dict[str, str] | None = None) -> list[str]:
+    """The distinct sources, one name each: copies count once, mentions tracing to one origin count once.
+
+    An unnamed speaker's quote counts once however many outlets print it: the same words of an anonymous
+    insider come from one place (the origin most of its mentions trace to names it).
+    """
+    keys: dict[str, str] = {}  # copy group -> origin key
+    names: dict[str, str] = {}
+    for m in mentions:
+        origin = origin_of(m, aliases)
+        if origin:
+            keys.setdefault(m.source, origin[0])
+            names.setdefault(origin[0], origin[1])
+    if unnamed_quote(mentions):
+        counts = Counter(keys.get(m.source) for m in mentions if keys.get(m.source))
+        shared = max(counts, key=lambda k: (counts[k], -list(counts).index(k))) if counts else f"copy:{mentions[0].source}"
+        names.setdefault(shared, mentions[0].outlet)
+        keys = {m.source: shared for m in mentions}
+    counted: dict[str, str] = {}
+    for m in mentions:
+        key = keys.get(m.source, f"copy:{m.source}")
+        counted.setdefault(key, names.get(key, m.outlet))
+    return list(counted.values())
+
+
+def unnamed_quote(mentions: Sequence[Mention]) -> bool:
+    """Whether mentions are of one quote whose speaker none names ("a source", "an insider", "officials")."""
+    return bool(mentions) and all(m.claim.kind == "quote" and not speaker_key(m.claim.speaker) for m in mentions)
+
+
+def group_status(mentions: Sequence[Mention], aliases: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """Status from independent sources on each side, and the sources counted.
+
+    A source on both sides (two retellings of one report that differ) is no independent contradiction:
+    the difference is a discrepancy of the retelling, listed as such, and the claim rests on that source.
+    """
+    agree = independent_sources([m for m in mentions if m.stance != "contradict"], aliases)
+    against = [s for s in independent_sources([m for m in mentions if m.stance == "contradict"], aliases)
+               if s not in agree]
+    total = independent_sources(mentions, aliases)
     if against and len(against) >= len(agree):
         return "contradicted", total
     if against:
@@ -94,12 +143,14 @@ def group_status(mentions: Sequence[Mention]) -> tuple[str, int]:
     return ("corroborated" if len(agree) >= 2 else "single-source"), total
 
 
-def primary_source(mentions: Sequence[Mention]) -> str | None:
-    """The primary source most mentions trace to (ties: the earliest article's)."""
-    named = [primary_of(m.claim, m.outlet) for m in mentions]
-    counts = Counter(p for p in named if p)
+def primary_source(mentions: Sequence[Mention], aliases: dict[str, str] | None = None) -> str | None:
+    """The origin most mentions trace to (ties: the earliest article's); an unnamed quote's speaker otherwise."""
+    named = [origin_of(m, aliases) for m in mentions]
+    counts = Counter(o[0] for o in named if o)
     if not counts:
-        speakers = [m.claim.speaker for m in mentions if m.claim.speaker and speaker_key(m.claim.speaker)]
+        # a speaker read out of the chain (a place: "Moscow admitted") is no source
+        speakers = [m.claim.speaker for m in mentions
+                    if m.claim.speaker and speaker_key(m.claim.speaker) and m.claim.speaker in m.sources]
         return speakers[0] if speakers else None
     top = max(counts.values())
-    return next(p for p in named if p and counts[p] == top)
+    return next(o[1] for o in named if o and counts[o[0]] == top)

@@ -19,6 +19,13 @@ class Mention:
     stance: MentionStance = "agree"
     event: str | None = None  # the story's event its article belongs to, where known
     probabilities: dict[str, float] = field(default_factory=dict)
+    relay: str | None = None  # the outlet whose report the article retells (`sourcing.article_relay`)
+    chain: tuple[str, ...] | None = None  # the chain the cross-check reads (`sourcing.read_chain`); None: the claim's
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The attribution chain as read for independence and provenance (the claim's own until settled)."""
+        return tuple(self.claim.attribution) if self.chain is None else self.chain
 
     def to_dict(self) -> dict[str, Any]:
         """The dossier's mention shape."""
@@ -42,6 +49,7 @@ class ClaimGroup:
     status: str = "single-source"
     independent_sources: int = 1
     primary_source: str | None = None
+    independent_of: list[str] = field(default_factory=list)  # the sources counted, one name each
 
     @property
     def articles(self) -> list[str]:
@@ -52,8 +60,8 @@ class ClaimGroup:
         """The dossier's claim shape."""
         return {
             "id": self.id, "text": self.text, "kind": self.kind, "status": self.status, "articles": self.articles,
-            "independent_sources": self.independent_sources, "primary_source": self.primary_source,
-            "mentions": [m.to_dict() for m in self.mentions],
+            "independent_sources": self.independent_sources, "independent_of": list(self.independent_of),
+            "primary_source": self.primary_source, "mentions": [m.to_dict() for m in self.mentions],
         }
 
 

@@ -44,7 +44,8 @@ def _institutions() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.I)
 
 
-def _is_outlet(label: str) -> bool:
+def is_outlet(label: str) -> bool:
+    """Whether a label reads as a news outlet or wire agency by its wording or the packaged list."""
     return bool(_OUTLET_WORDS.search(label) or _outlet_names().search(label))
 
 
@@ -62,7 +63,7 @@ class ProvenanceGraph:
 
 def node_kind(label: str, outlets: set[str]) -> str:
     """Classify a chain element by its wording."""
-    if label in outlets or _is_outlet(label):
+    if label in outlets or is_outlet(label):
         return "outlet"
     if _DOCUMENT.search(label):
         return "document"
@@ -99,7 +100,7 @@ def node_id(label: str) -> str:
 def trace_provenance(groups: Sequence[ClaimGroup]) -> ProvenanceGraph:
     """The graph of every mention's chain; the primary source of each group marked."""
     outlets = {m.outlet for g in groups for m in g.mentions}
-    labels = {c for g in groups for m in g.mentions for c in m.claim.attribution if c}
+    labels = {c for g in groups for m in g.mentions for c in m.sources if c}
     outlets |= described_outlets(labels - outlets, [m.claim.text for g in groups for m in g.mentions])
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -113,7 +114,7 @@ def trace_provenance(groups: Sequence[ClaimGroup]) -> ProvenanceGraph:
 
     for group in groups:
         for mention in group.mentions:
-            chain = [mention.outlet, *[c for c in mention.claim.attribution if c]]
+            chain = [mention.outlet, *[c for c in mention.sources if c]]
             chain = [c for i, c in enumerate(chain) if i == 0 or node_id(c) != node_id(chain[i - 1])]
             ids = [add_node(c) for c in chain]
             for k in range(len(ids) - 1):
