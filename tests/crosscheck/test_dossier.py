@@ -116,11 +116,13 @@ def test_html_escapes_hostile_text():
         "story": {"id": "s", "title": "<script>alert(1)</script>", "articles": [], "outlets": ["<b onerror=x>"],
                   "first_seen": None, "last_seen": None},
         "claims": [{"id": "g", "text": "<img src=x onerror=alert(1)>", "status": "single-source",
-                    "independent_sources": 1, "mentions": [{"outlet": "<b onerror=x>", "stance": "agree"}]}],
+                    "independent_sources": 1, "independent_of": ['<i onload=x>"'],
+                    "mentions": [{"outlet": "<b onerror=x>", "stance": "agree"}]}],
         "discrepancies": [], "provenance": {"nodes": [], "edges": []}, "figures": [], "timeline": [],
     }
     html = to_html(hostile)
     assert "<script>" not in html and "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<i onload" not in html and "&lt;i onload=x&gt;&quot;" in html
 
 
 def test_unknown_story_is_not_found(demo):

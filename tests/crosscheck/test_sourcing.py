@@ -99,3 +99,18 @@ def test_a_source_on_both_sides_is_no_contradiction():
     mentions = _mentions(articles, claims, {"c1", "c3"})
     mentions[1].stance = "contradict"
     assert group_status(mentions) == ("single-source", ["Zorbly"])
+
+
+def test_two_articles_of_one_outlet_that_disagree_are_two_sources():
+    articles = [Article(id=f"b{n}", text="Rates rose.", outlet="Kelmar Post") for n in (1, 2)]
+    claims = {a.id: [_claim(n, a.id, "Rates rose.", ["Kelmar Post"])] for n, a in enumerate(articles)}
+    mentions = _mentions(articles, claims, {"c0", "c1"})
+    mentions[1].stance = "contradict"
+    assert group_status(mentions) == ("contradicted", ["Kelmar Post", "Kelmar Post"])
+
+
+def test_a_capital_that_only_starts_the_phrase_names_no_one():
+    from wiretrace.crosscheck.independence import is_named
+
+    assert not is_named("The outcome") and not is_named("Both") and not is_named("The company")
+    assert is_named("The Moscow Times") and is_named("iStories") and is_named("the United Kingdom Ministry of Defense")

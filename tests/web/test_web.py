@@ -65,6 +65,7 @@ FIXTURE_DOSSIER = {
          ]},
         {"id": "g2", "text": "12,000 vehicles cross each day <script>alert(5)</script>", "status": "disputed",
          "articles": ["a1", "a3"], "independent_sources": 2, "primary_source": None,
+         "independent_of": ["Harbour Times", "<img src=x onerror=alert(9)>"],
          "mentions": [
              {"article": "a1", "outlet": "Harbour Times", "text": "About 12,000 vehicles", "start": 0, "end": 21,
               "stance": "agree", "speaker": None},
@@ -319,6 +320,7 @@ def test_dossier_page_from_a_fixture_dossier():
     main = html.split("<main>", 1)[1]
     assert "<script" not in main and "<img src=x" not in main and "<b>story</b>" not in main
     assert "&lt;script&gt;alert(5)&lt;/script&gt;" in main and "&lt;img src=x onerror=alert(9)&gt;" in main
+    assert "(Harbour Times, &lt;img src=x onerror=alert(9)&gt;)" in main  # the sources a claim rests on
     # the matrix: one row per claim, one cell per outlet, states from the mentions' stances
     rows = re.findall(r"<tr>\s*<td class=\"claim-cell\">.*?</tr>", main, re.S)
     assert len(rows) == 2

@@ -29,6 +29,8 @@ _DESCRIPTOR = re.compile(
     r"^.*?\b(?:outlet|publication|newspaper|agency|site|website|channel|broadcaster|magazine|tabloid|daily)\s+"
     r"(?=[A-Za-z]*[A-Z])",
 )
+_LEADING_WORD = re.compile(r"^(?:the|a|an|this|that|these|those|both|each|all|its|their|his|her|our|one|another)(?:\s+|$)",
+                           re.I)
 REPORTIVE_HEDGES = frozenset({"reportedly"})  # hedges that say the outlet relays someone else's report
 _SPEAKER_SKIP = frozenset({"The", "A", "An", "One", "Another", "Former", "Senior"}) | DEMONYM_WORDS
 
@@ -45,7 +47,8 @@ def is_named(link: str) -> bool:
     """Whether an attribution link names someone traceable (not "a source", not "officials")."""
     if VAGUE_SPEAKERS.match(link.strip()) or _GENERIC_HEADS.search(link):
         return False
-    return bool(re.search(r"\b[a-z]*[A-Z]", link))
+    # a capital that only starts the phrase ("The outcome", "Both") names no one
+    return bool(re.search(r"\b[a-z]*[A-Z]", _LEADING_WORD.sub("", link.strip())))
 
 
 def normal_name(name: str) -> str:
@@ -97,8 +100,14 @@ def relayed(m: Mention) -> bool:
 
 
 def independent_sources(mentions: Sequence[Mention], aliases: dict[str, str] | None = None) -> list[str]:
-    """The distinct sources, one name each: copies count once, mentions tracing to one origin count once.
+    """The distinct sources, one name each (see `source_keys`), in mention order."""
+    return list(dict(source_keys(mentions, aliases)).values())
 
+
+def source_keys(mentions: Sequence[Mention], aliases: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Each mention's source as (key, name): copies share one, and so do mentions tracing to one origin.
+
+    Keys, not names, tell sources apart: two articles of one outlet that are not copies are two sources.
     An unnamed speaker's quote counts once however many outlets print it: the same words of an anonymous
     insider come from one place (the origin most of its mentions trace to names it).
     """
@@ -114,11 +123,11 @@ def independent_sources(mentions: Sequence[Mention], aliases: dict[str, str] | N
         shared = max(counts, key=lambda k: (counts[k], -list(counts).index(k))) if counts else f"copy:{mentions[0].source}"
         names.setdefault(shared, mentions[0].outlet)
         keys = {m.source: shared for m in mentions}
-    counted: dict[str, str] = {}
+    out = []
     for m in mentions:
         key = keys.get(m.source, f"copy:{m.source}")
-        counted.setdefault(key, names.get(key, m.outlet))
-    return list(counted.values())
+        out.append((key, names.setdefault(key, m.outlet)))
+    return out
 
 
 def unnamed_quote(mentions: Sequence[Mention]) -> bool:
@@ -132,10 +141,10 @@ def group_status(mentions: Sequence[Mention], aliases: dict[str, str] | None = N
     A source on both sides (two retellings of one report that differ) is no independent contradiction:
     the difference is a discrepancy of the retelling, listed as such, and the claim rests on that source.
     """
-    agree = independent_sources([m for m in mentions if m.stance != "contradict"], aliases)
-    against = [s for s in independent_sources([m for m in mentions if m.stance == "contradict"], aliases)
-               if s not in agree]
-    total = independent_sources(mentions, aliases)
+    keys = source_keys(mentions, aliases)  # over the whole group: one unnamed quote is one origin on both sides
+    agree = {k for m, (k, _) in zip(mentions, keys, strict=True) if m.stance != "contradict"}
+    against = {k for m, (k, _) in zip(mentions, keys, strict=True) if m.stance == "contradict"} - agree
+    total = list(dict(keys).values())
     if against and len(against) >= len(agree):
         return "contradicted", total
     if against:

@@ -48,7 +48,9 @@ def to_markdown(d: dict[str, Any]) -> str:
     if not d["claims"]:
         lines.append("None found.")
     for claim in d["claims"]:
-        lines.append(f"- **{claim['status']}** ({claim['independent_sources']} independent) {_md(claim['text'])}"
+        counted = ", ".join(claim.get("independent_of") or [])
+        lines.append(f"- **{claim['status']}** ({claim['independent_sources']} independent"
+                     f"{': ' + _md(counted) if counted else ''}) {_md(claim['text'])}"
                      + (f" — primary source: {_md(claim['primary_source'])}" if claim["primary_source"] else ""))
         for m in claim["mentions"]:
             who = f", speaker: {_md(m['speaker'])}" if m["speaker"] else ""
@@ -116,7 +118,8 @@ def to_html(d: dict[str, Any]) -> str:
     for row in rows:
         claim = row.claim
         parts.append(f"<tr><td>{_e(claim['text'])}</td><td><span class=tag>{_e(claim['status'])}</span> "
-                     f"{claim['independent_sources']}</td>")
+                     f"<span title=\"{_e(', '.join(claim.get('independent_of') or []))}\">"
+                     f"{claim['independent_sources']}</span></td>")
         parts += [f"<td class={_e(cell.state)}>{_e(cell.state)}</td>" for cell in row.cells]
         parts.append("</tr>")
     parts.append("</table><h2>Discrepancies</h2>")
