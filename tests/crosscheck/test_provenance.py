@@ -80,3 +80,10 @@ def test_an_outlet_the_story_describes_as_one_is_an_outlet():
     m.claim.text = texts[0]
     graph = trace_provenance([ClaimGroup("g1", "t", "statement", [m])]).to_dict()
     assert {n["id"]: n["kind"] for n in graph["nodes"]}["zorbly"] == "outlet"
+
+
+def test_a_description_is_found_wherever_the_name_stands_in_a_long_text():
+    filler = " ".join(["The council met again on Tuesday."] * 40)
+    texts = [f"Zorbly, a news website, said so. {filler} It was Kestrel Daily that broke it. {filler} "
+             f"Ivo Marr spoke. {filler} the publication Tarn Ledger"]
+    assert described_outlets({"Zorbly", "Tarn Ledger", "Ivo Marr", "Kestrel Daily"}, texts) == {"Zorbly", "Tarn Ledger"}

@@ -55,8 +55,7 @@ def align_claims(
         groups.append(_make_group(members, members[0]))
     aliases = relay_aliases(groups)
     for group in groups:
-        independent = group_status(group.mentions, aliases)
-        group.status, group.independent_of = independent
+        group.status, group.independent_of = group_status(group.mentions, aliases)
         group.independent_sources = len(group.independent_of)
         group.primary_source = primary_source(group.mentions, aliases)
     discrepancies = [d for g in groups for d in find_discrepancies(g)]

@@ -64,10 +64,7 @@ def primary_of(claim: Claim, outlet: str | None = None, chain: Sequence[str] | N
     cannot be traced, so the named outlet or body that relayed them is the primary source on record.
     `chain` is the chain to read where the cross-check has settled one (`Mention.sources`).
     """
-    chain = list(claim.attribution if chain is None else chain)
-    if chain and outlet and chain[0] == outlet:
-        chain = chain[1:]
-    for link in reversed(chain):
+    for link in reversed(_past_outlet(claim.attribution if chain is None else chain, outlet)):
         if is_named(link):
             return normal_name(link)
     return None
@@ -93,10 +90,14 @@ def origin_of(m: Mention, aliases: dict[str, str] | None = None) -> tuple[str, s
 
 def relayed(m: Mention) -> bool:
     """Whether a mention's claim is something the article was told: an unnamed link in its chain, or "reportedly"."""
-    chain = list(m.sources)
-    if chain and chain[0] == m.outlet:
-        chain = chain[1:]
-    return any(link.strip() and not is_named(link) for link in chain) or bool(REPORTIVE_HEDGES & set(m.claim.hedges))
+    told = any(link.strip() and not is_named(link) for link in _past_outlet(m.sources, m.outlet))
+    return told or bool(REPORTIVE_HEDGES & set(m.claim.hedges))
+
+
+def _past_outlet(chain: Sequence[str], outlet: str | None) -> list[str]:
+    """The chain without the reporting outlet's own name at its head."""
+    chain = list(chain)
+    return chain[1:] if chain and outlet and chain[0] == outlet else chain
 
 
 def independent_sources(mentions: Sequence[Mention], aliases: dict[str, str] | None = None) -> list[str]:
@@ -119,8 +120,8 @@ def source_keys(mentions: Sequence[Mention], aliases: dict[str, str] | None = No
             keys.setdefault(m.source, origin[0])
             names.setdefault(origin[0], origin[1])
     if unnamed_quote(mentions):
-        counts = Counter(keys.get(m.source) for m in mentions if keys.get(m.source))
-        shared = max(counts, key=lambda k: (counts[k], -list(counts).index(k))) if counts else f"copy:{mentions[0].source}"
+        counts = Counter(keys[m.source] for m in mentions if m.source in keys)  # ties: the first mention's
+        shared = counts.most_common(1)[0][0] if counts else f"copy:{mentions[0].source}"
         names.setdefault(shared, mentions[0].outlet)
         keys = {m.source: shared for m in mentions}
     out = []

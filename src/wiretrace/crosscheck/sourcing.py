@@ -21,15 +21,11 @@ from collections.abc import Iterable, Sequence
 
 from wiretrace.crosscheck.independence import is_named, normal_name, unnamed_quote
 from wiretrace.crosscheck.mentions import ClaimGroup, Mention
-from wiretrace.crosscheck.provenance import described_outlets, is_outlet
+from wiretrace.crosscheck.provenance import OUTLET_NOUN, described_outlets, is_outlet
 from wiretrace.models import Article, Claim
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
-_ANAPHOR = re.compile(
-    r"^(?:the|this|that)\s+(?:outlet|publication|newspaper|paper|website|site|report|magazine|tabloid|broadcaster"
-    r"|channel|news agency|agency)$",
-    re.I,
-)
+_ANAPHOR = re.compile(rf"^(?:the|this|that)\s+(?:{OUTLET_NOUN}|report|tabloid|agency)$", re.I)  # "the outlet"
 
 
 def story_places(claims: Iterable[Claim]) -> set[str]:
@@ -54,7 +50,7 @@ def article_relay(claims: Sequence[Claim], outlet: str | None, places: set[str],
     as one); the article's own outlet does not count.
     """
     own = normal_name(outlet).lower() if outlet else None
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter()  # ties: the first counted wins (`most_common` keeps insertion order)
     first: dict[str, str] = {}
     for claim in claims:
         for link in claim.attribution:
@@ -64,10 +60,7 @@ def article_relay(claims: Sequence[Claim], outlet: str | None, places: set[str],
                 continue
             counts[name.lower()] += 1
             first.setdefault(name.lower(), name)
-    if not counts:
-        return None
-    top = max(counts.values())
-    return next(name for key, name in first.items() if counts[key] == top)
+    return first[counts.most_common(1)[0][0]] if counts else None
 
 
 def read_chain(claim: Claim, relay: str | None, places: set[str]) -> tuple[str, ...]:
@@ -89,9 +82,11 @@ def settle_sourcing(mentions: Sequence[Mention], articles: Sequence[Article],
     """Give each mention its relay and the chain the cross-check reads (see the module docstring)."""
     every = [c for article in articles for c in claims.get(article.id, [])]
     places = story_places(every)
-    labels = {link for c in every for link in c.attribution if link}
     outlets = {a.source_name for a in articles if a.source_name}
-    outlets |= described_outlets(labels - outlets, [a.text for a in articles])
+    # only a named link that is no place and does not read as an outlet already can be made one by the text
+    unsure = {link for c in every for link in c.attribution
+              if link and is_named(link) and not is_place(link, places) and not is_outlet(link)}
+    outlets |= described_outlets(unsure - outlets, [a.text for a in articles])
     relays = {a.id: article_relay(claims.get(a.id, []), a.source_name, places, outlets) for a in articles}
     for mention in mentions:
         mention.relay = relays.get(mention.article.id)
@@ -112,9 +107,8 @@ def relay_aliases(groups: Sequence[ClaimGroup]) -> dict[str, str]:
         relays = [r for r in by_article.values() if r]
         if len(set(map(str.lower, relays))) < 2:
             continue
-        counts = Counter(r.lower() for r in relays)
-        top = max(counts.values())
-        origin = next(r for r in relays if counts[r.lower()] == top)
+        top = Counter(r.lower() for r in relays).most_common(1)[0][0]  # ties: the first mention's
+        origin = next(r for r in relays if r.lower() == top)
         for relay in relays:
             if relay.lower() != origin.lower():
                 aliases.setdefault(relay.lower(), origin)
