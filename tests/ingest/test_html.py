@@ -57,6 +57,7 @@ def test_fast_is_the_default():
     ("<div><p>Body</p></div>", True),
     ("<html><body><p>Body</p></body></html>", False),
     ("<!DOCTYPE html><head><title>x</title></head>", False),
+    ("<!DOCTYPE htmlhead><p>Body</p>", False),  # a doctype starts a page, whatever follows it
 ])
 def test_is_fragment(html, fragment):
     assert is_fragment(html) is fragment
@@ -68,6 +69,16 @@ def test_fragment_text_keeps_paragraphs_and_drops_figures():
     text = fragment_text(html)
     assert "Caption" not in text and "var x" not in text
     assert [p.strip() for p in text.split("\n\n") if p.strip()] == PARAGRAPHS[:3]
+
+
+@pytest.mark.parametrize("html", [
+    "<!DOCTYPE htmlhead><title>Ferrybody><p>The council voted.</p></body></html>",  # found by test_fuzz_long
+    "<!doctype html><p>The council voted.</p>",
+])
+def test_fragment_text_of_a_fragment_that_starts_with_a_doctype(html):
+    # lxml takes these for whole pages and asserts they have one <body>; the text must come out anyway.
+    assert "The council voted." in fragment_text(html)
+    assert "doctype" not in fragment_text(html).lower()
 
 
 def test_demo_pages_extract_without_boilerplate():

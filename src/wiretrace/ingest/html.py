@@ -77,10 +77,13 @@ class HtmlOptions:
     link_share: float | None = 0.7
 
 
+_DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.IGNORECASE)
+
+
 def is_fragment(html: str) -> bool:
     """True for a bare fragment (feed entry content) rather than a whole page."""
     head = html[:2000].lower()
-    return "<html" not in head and "<body" not in head and "<head" not in head
+    return not any(tag in head for tag in ("<html", "<body", "<head", "<!doctype"))
 
 
 def fragment_text(html: str) -> str:
@@ -91,9 +94,12 @@ def fragment_text(html: str) -> str:
     # lxml parses control characters into text but refuses them when the tree is edited (drop_tree
     # raised ValueError); they are not article text, so they go first.
     html = _NOT_XML.sub("", html)
+    # lxml takes a fragment that starts with a doctype for a whole page and asserts it has one body
+    # ('<!DOCTYPE htmlhead>' has none); a doctype is no paragraph text either.
+    html = _DOCTYPE.sub("", html)
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ParserError, ValueError):
+    except (ParserError, ValueError, AssertionError):
         return re.sub(r"<[^>]+>", " ", html)
     for bad in root.xpath("//script|//style|//noscript|//iframe|//figure|//figcaption"):
         bad.drop_tree()
