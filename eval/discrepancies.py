@@ -1,19 +1,19 @@
 """Precision and recall of the dossier's discrepancies against the hand labels, per type.
 
-Labels (`labels/discrepancies.tsv`) judge the candidates that the cross-check proposed
+Labels (`labels/discrepancies.tsv`) judge the candidates that the cross-check proposed before vetting
 (`eval/discrepancy_candidates.py`), each real or false. Recall is over the labelled-real candidates.
-Rows: `listed` (what today's dossiers list) and `labelled` (every labelled candidate: what dossiers listed
-when the labels were made). Listed items the labels do not know are counted apart: label them before
-trusting a precision. The labels are 428 candidates read by hand, 11 real, all in train stories, so dev
-precision says only how many false ones are shown.
+Rows: `listed` (what a dossier lists), `listed+leads` (with the leads shown apart), and `baseline` (every
+candidate, as dossiers listed them before vetting). Candidates the labels do not know are counted apart.
 
     python eval/discrepancies.py --split dev        # report
     python eval/discrepancies.py --split train      # tune here
+    python eval/discrepancies.py --split train --calibrate   # train precision of each type's rule buckets
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections import Counter
 from pathlib import Path
@@ -53,22 +53,30 @@ def main() -> int:
     parser.add_argument("--split", choices=("train", "dev"), default="dev")
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--work", type=Path, default=Path("/tmp/wiretrace-discrepancies"))
+    parser.add_argument("--calibrate", action="store_true",
+                        help="list each type's rule passes, leads its loose passes: their train precision")
     args = parser.parse_args()
+    from wiretrace.crosscheck.options import VetOptions
 
     labels = {k: v for k, v in read_labels(args.labels).items() if v[0] == args.split}
-    listed, unknown = {}, Counter()
-    for _story, _split, dossier, _texts in dossiers(args.work, args.split):
-        for item in dossier["discrepancies"]:
-            listed[item["key"]] = item["type"]
-            unknown[item["type"]] += item["key"] not in labels
-    rows = [("listed", set(listed)), ("labelled", set(labels))]
+    vetting = VetOptions()
+    if args.calibrate:
+        vetting = dataclasses.replace(vetting, confidence=tuple((t, 1.0, 0.5) for t in TYPES),
+                                      list_confidence=0.75, lead_confidence=0.1)
+    listed, leads, unknown = {}, {}, Counter()
+    for _story, _split, dossier, _texts in dossiers(args.work, args.split, vetting=vetting):
+        for where, items in ((listed, dossier["discrepancies"]), (leads, dossier["leads"])):
+            for item in items:
+                where[item["key"]] = item["type"]
+                unknown[item["type"]] += item["key"] not in labels
+    rows = [("listed", set(listed)), ("listed+leads", set(listed) | set(leads)), ("baseline", set(labels))]
     print(f"split {args.split}: {len(labels)} labelled candidates, {sum(v[2] for v in labels.values())} real; "
-          f"{len(listed)} listed, {sum(unknown.values())} of them unlabelled")
+          f"{len(listed)} listed, {len(leads)} leads, {sum(unknown.values())} of them unlabelled")
     print("| type | row | precision | recall |")
     print("|---|---|---|---|")
     for kind in (*TYPES, None):
         for name, shown in rows:
-            keys = {k for k in shown if kind is None or (listed.get(k) or labels[k][1]) == kind}
+            keys = {k for k in shown if kind is None or (listed.get(k) or leads.get(k) or labels[k][1]) == kind}
             precision, recall, _ = score(keys, labels, kind)
             print(f"| {kind or 'all'} | {name} | {precision} | {recall} |")
     return 0

@@ -134,7 +134,7 @@ def write_splits(topics: list[str], path: Path = SPLITS) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def dossiers(work: Path, split: str = "all") -> Iterator[tuple[str, str, dict[str, Any], dict[str, str]]]:
+def dossiers(work: Path, split: str = "all", vetting: Any = None) -> Iterator[tuple[str, str, dict[str, Any], dict[str, str]]]:
     """(story label, split, dossier contract, article id -> text) per story, stores built on first use."""
     from wiretrace.crosscheck.dossier import build_dossier
     from wiretrace.ml import sentence_embedder, stance_model
@@ -150,7 +150,7 @@ def dossiers(work: Path, split: str = "all") -> Iterator[tuple[str, str, dict[st
         ban = next(a.id for a in store.list_articles() if Path(a.path or "").name.startswith("000"))
         story = next(s for s in store.get_stories() if ban in s.articles)
         texts = {a.id: a.text for a in store.list_articles()}
-        yield SEED_STORY, "train", build_dossier(store, story.id, embedder, model).to_dict(), texts
+        yield SEED_STORY, "train", build_dossier(store, story.id, embedder, model, vetting=vetting).to_dict(), texts
         store.close()
     if not polnear_db.exists():
         build_polnear_store(polnear_db)
@@ -159,12 +159,12 @@ def dossiers(work: Path, split: str = "all") -> Iterator[tuple[str, str, dict[st
     for story in sorted(store.get_stories(), key=lambda s: s.id):
         name = story.id.removeprefix("s-")
         if split in ("all", split_of(name)):
-            yield name, split_of(name), build_dossier(store, story.id, embedder, model).to_dict(), texts
+            yield name, split_of(name), build_dossier(store, story.id, embedder, model, vetting=vetting).to_dict(), texts
     store.close()
-    yield from _topic_dossiers(work / "topics.db", split, embedder, model)
+    yield from _topic_dossiers(work / "topics.db", split, embedder, model, vetting)
 
 
-def _topic_dossiers(db: Path, split: str, embedder: Any, model: Any) -> Iterator[tuple[str, str, dict, dict]]:
+def _topic_dossiers(db: Path, split: str, embedder: Any, model: Any, vetting: Any) -> Iterator[tuple[str, str, dict, dict]]:
     from wiretrace.crosscheck.dossier import build_dossier
     from wiretrace.store import open_store
 
@@ -177,7 +177,7 @@ def _topic_dossiers(db: Path, split: str, embedder: Any, model: Any) -> Iterator
     for story in sorted(store.get_stories(), key=lambda s: s.id):
         name = story.id
         if len(story.articles) >= 2 and split in ("all", split_of(name)):
-            yield name, split_of(name), build_dossier(store, story.id, embedder, model).to_dict(), texts
+            yield name, split_of(name), build_dossier(store, story.id, embedder, model, vetting=vetting).to_dict(), texts
     store.close()
 
 

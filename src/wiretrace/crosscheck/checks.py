@@ -138,6 +138,15 @@ def overlap(claim: str, evidence: str) -> float:
     return len(words & content_words(evidence)) / len(words)
 
 
+def shared_words(a: str, b: str) -> float:
+    """How far two texts are the same words: the smaller share of either's content words in the other.
+
+    Digits are left out, so two sentences about one quantity that give it differently still match.
+    """
+    a, b = re.sub(r"\d[\d,.]*", " ", a), re.sub(r"\d[\d,.]*", " ", b)
+    return min(overlap(a, b), overlap(b, a))
+
+
 def negated(text: str) -> bool:
     """Whether the text contains a negation cue."""
     return bool(NEGATIONS.search(text))

@@ -106,10 +106,14 @@ def dropped_hedge(a: Mention, b: Mention) -> str | None:
     return f"{a.outlet} says \"{strong[0]}\"; {b.outlet} states it without the hedge"
 
 
+def date_words(text: str) -> set[str]:
+    """The days and dates a text names, lower-cased ("tuesday", "march 1")."""
+    return {d.lower() for d in _DATE_WORDS.findall(text)}
+
+
 def date_conflict(a: Mention, b: Mention) -> str | None:
     """Both name a day or date and none in common."""
-    da = {d.lower() for d in _DATE_WORDS.findall(a.claim.text)}
-    db = {d.lower() for d in _DATE_WORDS.findall(b.claim.text)}
+    da, db = date_words(a.claim.text), date_words(b.claim.text)
     if da and db and not da & db:
         return f"{a.outlet} dates it {', '.join(sorted(da))}; {b.outlet} {', '.join(sorted(db))}"
     return None

@@ -16,8 +16,9 @@ from typing import Any
 from wiretrace.crosscheck.align import align_claims
 from wiretrace.crosscheck.independence import primary_of
 from wiretrace.crosscheck.mentions import ClaimGroup, Discrepancy
-from wiretrace.crosscheck.options import AlignOptions
+from wiretrace.crosscheck.options import AlignOptions, VetOptions
 from wiretrace.crosscheck.provenance import ProvenanceGraph, trace_provenance
+from wiretrace.crosscheck.vetting import vet_discrepancies
 from wiretrace.ingest.dates import MONTH_NAME
 from wiretrace.ingest.metadata import metadata_warnings
 from wiretrace.models import Article, Claim, Story
@@ -46,6 +47,7 @@ class Dossier:
     timeline: list[dict[str, Any]]
     outlets: dict[str, str] = field(default_factory=dict)  # article id -> outlet
     warnings: list[str] = field(default_factory=list)  # articles without an outlet or a date
+    leads: list[Discrepancy] = field(default_factory=list)  # discrepancies too unsure to list
 
     def to_dict(self) -> dict[str, Any]:
         """The `dossier --format json` contract."""
@@ -58,6 +60,7 @@ class Dossier:
             },
             "claims": [g.to_dict() for g in self.groups],
             "discrepancies": [d.to_dict() for d in self.discrepancies],
+            "leads": [d.to_dict() for d in self.leads],
             "provenance": self.provenance.to_dict(),
             "figures": self.figures,
             "timeline": self.timeline,
@@ -67,9 +70,13 @@ class Dossier:
 
 def build_dossier(
     store: Store, story_id: str, embedder: Any = None, model: Any = None, options: AlignOptions | None = None,
-    device: str = "cpu",
+    device: str = "cpu", vetting: VetOptions | None = None,
 ) -> Dossier:
-    """Cross-check one story's articles and gather the dossier (models not given are loaded on `device`)."""
+    """Cross-check one story's articles and gather the dossier (models not given are loaded on `device`).
+
+    Discrepancies are vetted (`crosscheck.vetting`): the confident ones are listed, most confident first,
+    the unsure ones kept apart as `leads`, the rest dropped.
+    """
     story = find_story(store, story_id)
     articles = sorted(store.list_articles(story.articles), key=lambda a: (a.published or "9999", a.id))
     claims = {a.id: store.get_claims(a.id) for a in articles}
@@ -83,10 +90,12 @@ def build_dossier(
     groups, discrepancies = align_claims(articles, claims, sources, embedder, model, options, events)
     shown = select_groups(groups)
     shown_ids = {g.id for g in shown}
+    listed, leads = vet_discrepancies([d for d in discrepancies if d.group in shown_ids], vetting)
     return Dossier(
         story=story,
         groups=shown,
-        discrepancies=[d for d in discrepancies if d.group in shown_ids],
+        discrepancies=listed,
+        leads=leads,
         provenance=trace_provenance(shown),
         figures=track_figures(articles, claims),
         timeline=build_timeline(articles, claims),

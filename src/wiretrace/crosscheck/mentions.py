@@ -73,6 +73,9 @@ class Discrepancy:
     group: str
     mentions: list[Mention]
     detail: str
+    confidence: float = 0.0  # set by `vetting.vet`: the train precision of candidates like it
+    reason: str = ""  # one line naming the changed detail
+    id: str = ""  # stable: a hash of `key`
 
     @property
     def key(self) -> str:
@@ -84,6 +87,7 @@ class Discrepancy:
         return {
             "key": self.key, "review": None, "type": self.type, "claim": self.group, "articles": list(dict.fromkeys(m.article.id for m in self.mentions)),
             "mentions": [m.to_dict() for m in self.mentions], "detail": self.detail,
+            "id": self.id, "confidence": round(self.confidence, 3), "reason": self.reason,
         }
 
 

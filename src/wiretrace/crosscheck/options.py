@@ -32,6 +32,10 @@ class AlignOptions:
         max_related_pairs: at most this many related group pairs (closest first) are read by the model.
         max_readings: readings per group pair: the whole closest texts, then clause pairs.
         max_texts: distinct texts of a group compared when relating groups (its text, then mentions').
+        restated_overlap: a mention this much the same words as the representative (each way), or a quote
+            half as much the same as a quote representative (a translation, a paraphrase), is never
+            `contradict`: the stance model misreads small wording changes, and the group would be shown
+            disputed (the seeds' two translations of one quote; PolNeAR train labels).
     """
 
     link_cosine: float = 0.72
@@ -49,3 +53,55 @@ class AlignOptions:
     max_related_pairs: int = 200
     max_readings: int = 6
     max_texts: int = 3
+    restated_overlap: float = 0.8
+
+
+_HEDGE_WORDS = frozenset("reportedly allegedly purportedly rumored rumoured unconfirmed".split())
+
+
+@dataclass(frozen=True)
+class VetOptions:
+    """How candidate discrepancies are vetted, scored and split into listed items and leads.
+
+    Set on the train split of `eval/labels/discrepancies.tsv` (PolNeAR stories and the seeds, 428
+    candidates read by hand; `python eval/discrepancies.py --split train`), never on dev. On train the
+    unvetted candidates were 11 real in 292: most were different quantities of one unit, different people's
+    different quotes, "likely voters" or a hedge on another clause, and weekdays of different events.
+
+    Attributes:
+        figure_overlap: two figures count one quantity only when their sentences (numbers left out) share
+            this share of content words, each way; half of it makes a lead.
+        quote_overlap: a speaker conflict needs the two texts to be this much the same words (the same quote
+            given to two people); half of it makes a lead.
+        hedge_words: hedges whose dropping is listed, kept by their precision on train ("reportedly" and
+            "allegedly" were right, "likely", "probably", "apparently", "unofficial", "alleged" (an adjective,
+            mostly on another clause) never were).
+        hedge_overlap: the hedged and the plain sentence must share this much (the same claim).
+        date_overlap: a date conflict needs sentences this alike (the same event).
+        paraphrase_overlap: a `fact` contradiction between texts this alike, each way, is a restatement the
+            stance model misread (and two quotes of this overlap, a translation or paraphrase).
+        confidence: per type, the train precision (Laplace-smoothed) of candidates that pass the type's rule
+            and of those that pass only its loose half: (passed, loose).
+        list_confidence: items at or above this are listed; `lead_confidence` to here are leads.
+        lead_confidence: below this an item is dropped.
+    """
+
+    figure_overlap: float = 0.5
+    quote_overlap: float = 0.5
+    hedge_words: frozenset[str] = _HEDGE_WORDS
+    hedge_overlap: float = 0.4
+    date_overlap: float = 0.4
+    paraphrase_overlap: float = 0.8
+    confidence: tuple[tuple[str, float, float], ...] = (
+        ("speaker", 0.75, 0.33), ("number", 0.5, 0.2), ("hedge", 0.6, 0.25), ("date", 0.6, 0.3),
+        ("fact", 0.3, 0.1),
+    )
+    list_confidence: float = 0.6
+    lead_confidence: float = 0.2
+
+    def confidence_of(self, kind: str, strict: bool) -> float:
+        """The calibrated confidence of a candidate of `kind` that passed its rule (`strict`) or its loose half."""
+        for name, passed, loose in self.confidence:
+            if name == kind:
+                return passed if strict else loose
+        return 0.0

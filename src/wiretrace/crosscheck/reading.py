@@ -43,7 +43,7 @@ def _stance(rep: Mention, mention: Mention, options: AlignOptions) -> MentionSta
     """A mention's stance from its two entailment readings and contradiction, then its wording."""
     p = mention.probabilities
     forward, backward = p["forward_entail"], p["backward_entail"]
-    if p["contradiction"] >= contradict_threshold(rep, mention, options):
+    if p["contradiction"] >= contradict_threshold(rep, mention, options) and not restated(rep, mention, options):
         return "contradict"
     if forward >= options.entail and backward >= options.entail:
         return "agree"
@@ -51,6 +51,13 @@ def _stance(rep: Mention, mention: Mention, options: AlignOptions) -> MentionSta
     if max(forward, backward) >= options.entail or overlap >= options.overlap_agree:
         return "partial" if overlap < options.overlap_same else "agree"
     return "partial"
+
+
+def restated(a: Mention, b: Mention, options: AlignOptions) -> bool:
+    """One wording restated, or one quote translated or paraphrased: no contradiction whatever the model says."""
+    alike = checks.shared_words(a.claim.text, b.claim.text)
+    quotes = a.claim.kind == "quote" and b.claim.kind == "quote"
+    return alike >= options.restated_overlap or quotes and alike >= options.restated_overlap / 2
 
 
 def assign_figure_stances(members: list[Mention], rep: Mention) -> None:

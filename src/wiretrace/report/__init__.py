@@ -37,6 +37,10 @@ def _md(text: Any) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(show_bidi(str(text)).split()))
 
 
+def _confidence(disc: dict[str, Any]) -> str:
+    return f" (confidence {disc['confidence']:.2f})" if disc.get("confidence") else ""
+
+
 def to_markdown(d: dict[str, Any]) -> str:
     """A readable Markdown report."""
     story = d["story"]
@@ -59,11 +63,16 @@ def to_markdown(d: dict[str, Any]) -> str:
     for disc in d["discrepancies"] or []:
         review = disc.get("review")
         mark = f" [{review['status']}{': ' + _md(review['note']) if review['note'] else ''}]" if review else ""
-        lines.append(f"- **{disc['type']}** `{disc.get('key', '')}`{mark}: {_md(disc['detail'])}")
+        lines.append(f"- **{disc['type']}** `{disc.get('key', '')}`{mark}{_confidence(disc)}: "
+                     f"{_md(disc.get('reason') or disc['detail'])}")
         for m in disc["mentions"]:
             lines.append(f"  - {_md(m['outlet'])}: {_md(m['text'])}")
     if not d["discrepancies"]:
         lines.append("None found.")
+    if d.get("leads"):
+        lines += ["", "### Leads (low confidence, not checked)", ""]
+        lines += [f"- {disc['type']}{_confidence(disc)}: {_md(disc.get('reason') or disc['detail'])}"
+                  for disc in d["leads"]]
     if d.get("dismissed_hidden"):
         lines.append(f"\n{d['dismissed_hidden']} dismissed discrepancies hidden (show them with --show-dismissed).")
     lines += ["", "## Provenance", ""]
@@ -128,6 +137,11 @@ def to_html(d: dict[str, Any]) -> str:
         parts.append(f"<h3><span class=tag>{_e(disc['type'])}</span> {_e(disc['detail'])}</h3><div class=pair>{quotes}</div>")
     if not d["discrepancies"]:
         parts.append("<p>None found.</p>")
+    if d.get("leads"):
+        parts.append("<h3>Leads (low confidence, not checked)</h3><ul>")
+        parts += [f"<li><span class=tag>{_e(x['type'])}</span>{_e(_confidence(x))} {_e(x.get('reason') or x['detail'])}"
+                  "</li>" for x in d["leads"]]
+        parts.append("</ul>")
     labels = {n["id"]: n["label"] for n in d["provenance"]["nodes"]}
     parts.append("<h2>Provenance</h2><ul>")
     parts += [f"<li>{_e(labels[e['from']])} <i>{_e(e['kind'])}</i> {_e(labels[e['to']])}</li>"
