@@ -79,7 +79,27 @@ def main() -> int:
             keys = {k for k in shown if kind is None or (listed.get(k) or leads.get(k) or labels[k][1]) == kind}
             precision, recall, _ = score(keys, labels, kind)
             print(f"| {kind or 'all'} | {name} | {precision} | {recall} |")
+    if args.calibrate:
+        print("calibrated confidences (Laplace-smoothed precision of each bucket: (real + 1) / (n + 2)):")
+        print(calibration(listed, leads, labels))
     return 0
+
+
+def calibration(strict: dict[str, str], loose: dict[str, str], labels: dict[str, tuple[str, str, bool]]) -> str:
+    """`VetOptions.confidence` from the labelled candidates that passed each type's rule, or its loose half.
+
+    Laplace smoothing keeps a bucket of two right answers from reading as certain; unlabelled candidates
+    are left out.
+    """
+    rows = []
+    for kind in TYPES:
+        cells = []
+        for bucket in (strict, loose):
+            known = [labels[k][2] for k, t in bucket.items() if t == kind and k in labels]
+            cells.append((sum(known), len(known)))
+        (rs, ns), (rl, nl) = cells
+        rows.append(f'("{kind}", {(rs + 1) / (ns + 2):.2f}, {(rl + 1) / (nl + 2):.2f}),  # {rs}/{ns}, {rl}/{nl}')
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,9 @@ def test_rounded_figure_links_to_exact_one():
         ("If everyone leaves, control will be lost.", ["conditional"]),
         ("Thousands of soldiers are thought to have been killed.", ["are thought to"]),
         ("The court fired 115 officers on Thursday.", []),
+        ("She leads among likely voters by four points.", []),  # a kind of voter, not a doubt
+        ("The poll surveyed 552 likely Democratic primary voters.", []),
+        ("He is the likely nominee, and the leak was likely caused by a valve.", ["likely"]),
     ],
 )
 def test_hedges(text, hedges):

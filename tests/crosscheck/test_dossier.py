@@ -46,12 +46,15 @@ def test_quote_given_to_two_speakers_is_a_speaker_discrepancy(demo):
     assert any(ids["herald"] in d["articles"] and set(d["articles"]) & copies_of(ids, "mpa-wire") for d in found)
 
 
-def test_changed_number_is_a_number_discrepancy(demo):
+def test_changed_number_is_a_number_discrepancy_kept_as_a_lead(demo):
+    # Found, with both values in its reason, but a lead: number candidates were rarely real on the labelled
+    # train stories (VetOptions.confidence), so even one that passes the same-quantity rule is not listed.
     _, ids, dossier = demo
-    found = discrepancies_of(dossier, "number")
+    found = [d for d in dossier["leads"] if d["type"] == "number"]
     assert any(ids["sentinel"] in d["articles"] and set(d["articles"]) & copies_of(ids, "mpa-wire") for d in found)
-    detail = " ".join(d["detail"] for d in found)
-    assert "1,200" in detail and "2,100" in detail
+    planted = next(d for d in found if ids["sentinel"] in d["articles"] and set(d["articles"]) & copies_of(ids, "mpa-wire"))
+    assert "1,200" in planted["reason"] and "2,100" in planted["reason"]
+    assert planted["confidence"] < 0.5 and not discrepancies_of(dossier, "number")
 
 
 def test_dropped_hedge_is_a_hedge_discrepancy(demo):

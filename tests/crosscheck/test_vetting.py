@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from wiretrace.crosscheck.discrepancies import pair_discrepancies
@@ -64,12 +66,39 @@ def test_different_quantities_of_one_unit_are_no_discrepancy():
     assert vetted("number", a, b) is None
 
 
-def test_same_quantity_changed_is_listed_with_its_reason():
+def test_same_quantity_changed_passes_with_its_reason():
     a = figure("Floods forced 1,200 families from their homes in the valley.", "1,200", 1200, "x")
     b = figure("Floods forced 2,100 families from their homes in the valley.", "2,100", 2100, "y")
     found = vetted("number", a, b)
-    assert found and found.confidence >= OPTIONS.list_confidence
+    # it passes the rule, so it gets the train precision of number candidates that did (a lead today)
+    assert found and found.confidence == OPTIONS.confidence_of("number", strict=True)
     assert "1,200" in found.reason and "2,100" in found.reason and found.id.startswith("d")
+
+
+def with_subject(m: Mention, unit: str, subject: str) -> Mention:
+    m.claim.unit, m.claim.subject = unit, subject
+    return m
+
+
+def test_the_counted_event_tells_quantities_apart():
+    employs = with_subject(figure("The plant, which employs around 340 people, makes fertiliser.", "340", 340, "x"),
+                           "people", "people employ")
+    evacuated = with_subject(figure("Around 2,100 people were evacuated on Tuesday, the plant said.", "2,100", 2100,
+                                    "y"), "people", "people evacuate")
+    assert vetted("number", employs, evacuated) is None
+    # the same event, once a verb and once a noun by the figure: one quantity, however different the sentences
+    nominal = with_subject(figure("An explosion forced the evacuation of about 1,200 people.", "1,200", 1200, "z"),
+                           "people", "people")
+    found = vetted("number", nominal, evacuated)
+    assert found and found.confidence == OPTIONS.confidence_of("number", strict=True)
+
+
+def test_two_reports_of_one_outlet_are_at_most_a_lead():
+    a = mention("We will reopen the bridge before the winter storms arrive.", "x", "quote", "Mayor Lena Ortiz")
+    b = mention("We will reopen the bridge before the winter storms arrive.", "x", "quote", "Governor Paul Reyes")
+    b = dataclasses.replace(b, article=dataclasses.replace(b.article, id="a-x2"))
+    found = vetted("speaker", a, b)
+    assert found and found.confidence == OPTIONS.confidence_of("speaker", strict=False)
 
 
 def test_plus_is_kept_in_the_reason():
@@ -95,6 +124,19 @@ def test_same_quote_two_speakers_is_a_speaker_discrepancy():
 def test_speaker_candidates_that_do_not_stand(speaker_a, speaker_b, text_b):
     a = mention("We will reopen the bridge before the winter storms arrive.", "x", "quote", speaker_a)
     b = mention(text_b, "y", "quote", speaker_b)
+    assert vetted("speaker", a, b) is None
+
+
+def test_a_shared_word_is_not_the_same_quote():
+    a = mention("I need you tomorrow.", "x", "quote", "Hillary Clinton")
+    b = mention("You have to go out and vote tomorrow.", "y", "quote", "Donald Trump")
+    found = vetted("speaker", a, b)
+    assert found is None or found.confidence < OPTIONS.list_confidence
+
+
+def test_a_speaker_read_out_of_the_quote_is_no_speaker():
+    a = mention("If she gets to pick her judges, nothing you can do, folks.", "x", "quote", "Trump")
+    b = mention("If she gets to pick her judges, nothing you can do folks.", "y", "quote", "nothing")
     assert vetted("speaker", a, b) is None
 
 

@@ -82,6 +82,14 @@ FIXTURE_DOSSIER = {
               "start": 3, "end": 18, "stance": "contradict", "speaker": None},
          ]},
     ],
+    "leads": [
+        {"key": "lead-1", "type": "hedge", "articles": ["a1", "a2"], "confidence": 0.14,
+         "detail": "Kelmar Post says \"reportedly\"", "reason": "hedge: <script>alert(8)</script> says 'reportedly'",
+         "mentions": [
+             {"article": "a2", "outlet": "Kelmar Post", "text": "reportedly closes", "start": 0, "end": 17,
+              "stance": "agree", "speaker": None},
+         ]},
+    ],
     "provenance": {
         "nodes": [{"id": "harbour-times", "label": "Harbour Times", "kind": "outlet"},
                   {"id": "kelmar-post", "label": "Kelmar Post", "kind": "outlet"},
@@ -332,6 +340,10 @@ def test_dossier_page_from_a_fixture_dossier():
     assert main.count('<rect class="node') == 4 and main.count('class="edge') == 3
     assert main.count("<circle") == 3
     assert main.index("Council announces") < main.index("Bridge closes")
+    # leads apart from the listed discrepancies, with their confidence and reason, escaped
+    leads = main.split('id="leads"', 1)[1].split("</section>", 1)[0]
+    assert "confidence 0.14" in leads and "&lt;script&gt;alert(8)&lt;/script&gt;" in leads
+    assert 'data-key="lead-1"' in leads and main.index('id="leads"') > main.index("12,000, another outlet")
 
 
 def test_matrix_prefers_contradiction_and_keeps_outlet_order():

@@ -19,6 +19,9 @@ HEDGE_PHRASES = ("is said to", "are said to", "was said to", "were said to", "ac
                  "is thought to", "are believed to", "is believed to")
 _WORD = re.compile(r"\b(" + "|".join(sorted(HEDGE_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p in HEDGE_PHRASES) + r")\b", re.IGNORECASE)
+# "likely" right after a determiner, a preposition or a count modifies the noun after it ("552 likely voters")
+_ATTRIBUTIVE = re.compile(r"(?:\b(?:the|a|an|his|her|their|its|our|my|your|among|of|for|with|between)|\d)\s+"
+                          r"(?:un)?likely$", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"(?:^|[\s,“\"])(if|unless)\s", re.IGNORECASE)
 
 
@@ -32,6 +35,8 @@ def find_hedges(text: str) -> list[str]:
     found: list[tuple[int, str]] = [(m.start(), m.group(1).lower()) for m in _PHRASE.finditer(text)]
     covered = [(m.start(), m.end()) for m in _PHRASE.finditer(text)]
     for match in _WORD.finditer(text):
+        if match.group(1).lower() in ("likely", "unlikely") and _ATTRIBUTIVE.search(text[: match.end()]):
+            continue  # "among likely voters", "the likely nominee": a kind of voter, no doubt about a claim
         if not any(s <= match.start() < e for s, e in covered):
             found.append((match.start(), match.group(1).lower()))
     if _CONDITIONAL.search(text):

@@ -56,7 +56,7 @@ class AlignOptions:
     restated_overlap: float = 0.8
 
 
-_HEDGE_WORDS = frozenset("reportedly allegedly purportedly rumored rumoured unconfirmed".split())
+_HEDGE_WORDS = frozenset("reportedly allegedly alleged purportedly rumored rumoured unconfirmed unofficial likely".split())
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,9 @@ class VetOptions:
             this share of content words, each way; half of it makes a lead.
         quote_overlap: a speaker conflict needs the two texts to be this much the same words (the same quote
             given to two people); half of it makes a lead.
+        quote_wording: and, to be listed, two quotes sharing this share of the shorter one's word pairs
+            (the same wording, not the same topic: "I need you tomorrow" and "vote tomorrow" share a word).
+        quote_words: of at least this many words each (a short phrase is said by many).
         hedge_words: hedges whose dropping is listed, kept by their precision on train ("reportedly" and
             "allegedly" were right, "likely", "probably", "apparently", "unofficial", "alleged" (an adjective,
             mostly on another clause) never were).
@@ -82,22 +85,30 @@ class VetOptions:
             stance model misread (and two quotes of this overlap, a translation or paraphrase).
         confidence: per type, the train precision (Laplace-smoothed) of candidates that pass the type's rule
             and of those that pass only its loose half: (passed, loose).
-        list_confidence: items at or above this are listed; `lead_confidence` to here are leads.
+        list_confidence: items at or above this are listed (more likely real than not); `lead_confidence`
+            to here are leads.
         lead_confidence: below this an item is dropped.
     """
 
     figure_overlap: float = 0.5
     quote_overlap: float = 0.5
+    quote_wording: float = 0.5
+    quote_words: int = 8
     hedge_words: frozenset[str] = _HEDGE_WORDS
     hedge_overlap: float = 0.4
     date_overlap: float = 0.4
     paraphrase_overlap: float = 0.8
+    # calibrated on train (`python eval/discrepancies.py --split train --calibrate`): real/candidates of
+    # each bucket in the comments; an empty bucket gets the prior 0.5 (no evidence either way)
     confidence: tuple[tuple[str, float, float], ...] = (
-        ("speaker", 0.75, 0.33), ("number", 0.5, 0.2), ("hedge", 0.6, 0.25), ("date", 0.6, 0.3),
-        ("fact", 0.3, 0.1),
+        ("speaker", 0.75, 0.08),  # 2/2, 0/11
+        ("number", 0.33, 0.2),  # 0/1, 0/3
+        ("hedge", 0.67, 0.14),  # 1/1, 1/12
+        ("date", 0.33, 0.38),  # 0/1, 2/6
+        ("fact", 0.5, 0.05),  # 0/0 (a `fact` never passes strict), 2/56
     )
-    list_confidence: float = 0.6
-    lead_confidence: float = 0.2
+    list_confidence: float = 0.5
+    lead_confidence: float = 0.05
 
     def confidence_of(self, kind: str, strict: bool) -> float:
         """The calibrated confidence of a candidate of `kind` that passed its rule (`strict`) or its loose half."""

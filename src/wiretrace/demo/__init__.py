@@ -43,6 +43,7 @@ class DemoResult:
     claims: list[Claim] = field(default_factory=list)
     planted: list[dict[str, str]] = field(default_factory=list)
     discrepancies: list[dict[str, Any]] = field(default_factory=list)
+    leads: list[dict[str, Any]] = field(default_factory=list)  # discrepancies too unsure to list
     checks: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self, key: str) -> dict[str, int]:
@@ -64,6 +65,7 @@ class DemoResult:
                        "items": [c.to_dict() for c in self.claims]},
             "planted": self.planted,
             "discrepancies": self.discrepancies,
+            "leads": self.leads,
             "checks": self.checks,
         }
 
@@ -83,7 +85,10 @@ class DemoResult:
         lines += self._stories_text() + self._copies_text() + self._claims_text()
         if self.discrepancies:
             lines += ["", f"Discrepancies in the largest story ({len(self.discrepancies)}), from its dossier:"]
-            lines += [f"  [{d['type']}] {d['detail']}" for d in self.discrepancies]
+            lines += [f"  [{d['type']}] ({d['confidence']:.2f}) {d['reason'] or d['detail']}" for d in self.discrepancies]
+        if self.leads:
+            lines += ["", f"Leads, low confidence and not checked ({len(self.leads)}):"]
+            lines += [f"  [{d['type']}] ({d['confidence']:.2f}) {d['reason'] or d['detail']}" for d in self.leads]
         if self.checks:
             lines += ["", "Checking claims against the store:"]
             lines += [f"  {c['verdict'].upper():20} ({c['confidence']:.2f})  {c['claim']}" for c in self.checks]
@@ -179,13 +184,14 @@ DEMO_CLAIMS = (
 )
 
 
-def _discrepancies(store: Any, stories: list[Story]) -> list[dict[str, Any]]:
-    """The largest story's dossier discrepancies (cross-check stage)."""
+def _discrepancies(store: Any, stories: list[Story]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The largest story's dossier discrepancies and leads (cross-check stage)."""
     if not stories:
-        return []
+        return [], []
     import wiretrace
 
-    return wiretrace.dossier(store, stories[0].id).to_dict()["discrepancies"]
+    data = wiretrace.dossier(store, stories[0].id).to_dict()
+    return data["discrepancies"], data["leads"]
 
 
 def _checks(store: Any) -> list[dict[str, Any]]:
@@ -212,8 +218,9 @@ def run_demo(keep: str | None = None) -> DemoResult:
             open_store(keep or str(Path(tmp) / "demo.db")) as store:
         report = ingest(store, [str(corpus)])
         stories = store.get_stories()
+        listed, leads = _discrepancies(store, stories)
         return DemoResult(
             db=keep, report=report, articles=_summaries(store.list_articles(), Path(corpus)),
             stories=stories, copies=store.get_copies(), claims=store.get_claims(),
-            planted=_planted(), discrepancies=_discrepancies(store, stories), checks=_checks(store),
+            planted=_planted(), discrepancies=listed, leads=leads, checks=_checks(store),
         )

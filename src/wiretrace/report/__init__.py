@@ -134,7 +134,8 @@ def to_html(d: dict[str, Any]) -> str:
     parts.append("</table><h2>Discrepancies</h2>")
     for disc in d["discrepancies"]:
         quotes = "".join(f"<blockquote><b>{_e(m['outlet'])}</b><br>{_e(m['text'])}</blockquote>" for m in disc["mentions"])
-        parts.append(f"<h3><span class=tag>{_e(disc['type'])}</span> {_e(disc['detail'])}</h3><div class=pair>{quotes}</div>")
+        parts.append(f"<h3><span class=tag>{_e(disc['type'])}</span>{_e(_confidence(disc))} "
+                     f"{_e(disc.get('reason') or disc['detail'])}</h3><div class=pair>{quotes}</div>")
     if not d["discrepancies"]:
         parts.append("<p>None found.</p>")
     if d.get("leads"):

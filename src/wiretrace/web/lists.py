@@ -89,7 +89,7 @@ REVIEW_STATES = ("unreviewed", "confirmed", "dismissed")
 
 
 def filter_discrepancies(data: dict[str, Any], type_: str = "", review: str = "") -> dict[str, Any]:
-    """The dossier contract with only the discrepancies of one type and one review state (if given)."""
+    """The dossier contract with only the discrepancies and leads of one type and one review state (if given)."""
     if review and review not in REVIEW_STATES:
         raise UsageError(f"review {review!r}: use one of {', '.join(REVIEW_STATES)}")
     encodable(type_, "type")
@@ -97,9 +97,11 @@ def filter_discrepancies(data: dict[str, Any], type_: str = "", review: str = ""
     def state_of(d: dict[str, Any]) -> str:
         return d["review"]["status"] if d.get("review") else "unreviewed"
 
-    kept = [d for d in data.get("discrepancies") or []
-            if (not type_ or d["type"] == type_) and (not review or state_of(d) == review)]
-    return {**data, "discrepancies": kept, "discrepancy_types": sorted({d["type"] for d in data.get("discrepancies") or []})}
+    def kept(key: str) -> list[dict[str, Any]]:
+        return [d for d in data.get(key) or [] if (not type_ or d["type"] == type_) and (not review or state_of(d) == review)]
+
+    types = {d["type"] for key in ("discrepancies", "leads") for d in data.get(key) or []}
+    return {**data, "discrepancies": kept("discrepancies"), "leads": kept("leads"), "discrepancy_types": sorted(types)}
 
 
 def story_row(s: dict[str, Any]) -> dict[str, Any]:
