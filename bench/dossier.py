@@ -111,8 +111,10 @@ def main() -> int:
         best_build, best_render = min(t[0] for t in timings), min(t[1] for t in timings)
         assert dossier is not None
         kinds = Counter(d.type for d in dossier.discrepancies)
+        lead_kinds = Counter(d.type for d in dossier.leads)
         print(f"dossier: {len(dossier.groups)} claim groups shown, {len(dossier.discrepancies)} discrepancies "
-              f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}); "
+              f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), {len(dossier.leads)} leads "
+              f"({', '.join(f'{k} {n}' for k, n in sorted(lead_kinds.items()))}); "
               f"json {sizes['json'] // 1024} KiB, md {sizes['md'] // 1024} KiB, html {sizes['html'] // 1024} KiB")
 
         t0 = time.perf_counter()

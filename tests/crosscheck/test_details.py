@@ -26,6 +26,12 @@ def findings(claim: str, source: str, invented=("entity", "number", "qualifier")
     ("The officer was jailed.", "The officer was fired last week.", "qualifier", "jailed", "fired"),
     ("The tram line was cancelled.", "The city council backed the tram line on Friday.", "antonym", "cancelled",
      "backed"),
+    # another person doing the same deed, even where the article names both people
+    ("Boris Bondarev requested the immediate pullout of Russian soldiers",
+     "Leonid Vasyukevich, a 69-year-old Communist lawmaker, requested the immediate pullout of Russian soldiers.",
+     "actor", "Boris Bondarev", "Leonid Vasyukevich"),
+    ("Ryan called Biden's remarks malarkey.", "Biden called Ryan's remarks malarkey.", "actor", "Ryan", "Biden"),
+    ("The crew survived the crash.", "The crew died in the crash, officials said.", "antonym", "survived", "died"),
 ])
 def test_changed_detail_is_found_with_both_spans(claim, source, kind, claim_text, source_text):
     found = [f for f in findings(claim, source) if f.type == kind]
@@ -34,6 +40,14 @@ def test_changed_detail_is_found_with_both_spans(claim, source, kind, claim_text
     assert claim[f.claim.start:f.claim.end] == f.claim.text == claim_text
     assert f.source is not None and source[f.source.start:f.source.end] == f.source.text == source_text
     assert f.reason
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    ("Putin signed the decree.", "Russian President Vladimir Putin signed the decree on Friday."),
+    ("Leonid Vasyukevich requested the pullout of troops.", "Leonid Vasyukevich requested an immediate pullout."),
+])
+def test_the_same_actor_by_another_name_is_no_swap(claim, source):
+    assert not [f for f in findings(claim, source) if f.type == "actor"]
 
 
 def test_dropped_hedge_is_found():

@@ -35,6 +35,15 @@ CASES = [
     ("Putin signed an official decree banning resignations", "refuted", {"000", "001"}),
     ("Leonid Vasyukevich demanded the withdrawal of Russian troops", "supported", {"003"}),
     ("Boris Bondarev praised the invasion", "refuted", {"003"}),
+    # issue 18: swapped speaker, changed numbers and day, a reversed outcome, a paraphrase, an unrelated claim
+    ("Boris Bondarev requested the immediate pullout of Russian soldiers", "refuted", {"003"}),
+    ("A Russian military court confirmed the firing of 215 National Guard members", "refuted", {"003"}),
+    ("Leonid Vasyukevich is a 45-year-old lawmaker", "refuted", {"003"}),
+    ("Boris Bondarev denounced the war on Friday", "refuted", {"003"}),
+    ("Colonel Vyacheslav Makarov was wounded but survived", "refuted", {"000"}),
+    ("A Russian military court upheld the dismissal of 115 National Guard members", "supported", {"003"}),
+    ("Leonid Vasyukevich is a Communist lawmaker", "supported", {"003"}),
+    ("The Kremlin announced a new space mission to Mars", "not-enough-evidence", set()),
 ]
 
 DETAIL_EVIDENCE = [

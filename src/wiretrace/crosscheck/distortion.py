@@ -47,7 +47,7 @@ class DistortionOptions:
     max_premise_chars: int = 600
     """Longest joined premise (the aligned sentences in source order) read by the stance model."""
     weights: tuple[tuple[str, float], ...] = (
-        ("entity", 1.0), ("number", 1.0), ("date", 1.0), ("qualifier", 0.8), ("negation", 0.8),
+        ("actor", 1.0), ("entity", 1.0), ("number", 1.0), ("date", 1.0), ("qualifier", 0.8), ("negation", 0.8),
         ("hedge", 0.3), ("speaker", 0.8), ("antonym", 0.8), ("invented:entity", 0.4), ("invented:number", 1.0),
         ("invented:date", 0.8), ("invented:qualifier", 0.3), ("invented:word", 0.2),
     )

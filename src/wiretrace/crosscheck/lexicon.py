@@ -67,7 +67,7 @@ _PAIRS = [
     ("east eastern", "west western"), ("inside", "outside"), ("friend", "enemy"), ("ally", "enemy"),
     ("victory", "defeat"), ("guilty", "innocent"), ("present", "absent"),
     ("confident", "unsure uncertain"), ("clear", "unclear"), ("simple", "complex complicated"),
-    ("deny", "admit confirm"),
+    ("deny", "admit confirm"), ("alive survive survivor", "dead die death"), ("acquit", "convict"),
 ]
 ANTONYMS: dict[str, dict[str, str]] = {
     f"antonym:{i}": {w: side for side, words in (("a", a), ("b", b)) for w in words.split()}

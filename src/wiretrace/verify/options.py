@@ -107,11 +107,13 @@ class CheckOptions:
     """A restatement the model reads as contradiction with this probability or more is left alone.
     Hand-set."""
 
-    detail_conflict_types: tuple[str, ...] = ("date", "qualifier", "antonym", "speaker")
+    detail_conflict_types: tuple[str, ...] = ("date", "qualifier", "antonym", "speaker", "actor")
     """Finding types of `crosscheck.details.compare` that turn a sentence against the claim (numbers and
     negation have their own checks above; an invented detail only keeps a sentence from supporting).
     Hand-set on the seed table: "entity" (a government seat named for its country) and token-level "negation" ("banned from
-    resigning" read as a negated "resign") refuted true seed claims, so `check` leaves them out."""
+    resigning" read as a negated "resign") refuted true seed claims, so `check` leaves them out. "actor" (the
+    sentence's same verb done by another named person) needs only `detail_conflict_relevance`: the shared
+    verb already says the sentence is about the claim's deed."""
     detail_conflict_relevance: float = 0.4
     """Cosine to the claim a sentence needs before a changed detail in it refutes the claim: below it the
     name or date is likely about something else. Hand-set on the seed table."""
