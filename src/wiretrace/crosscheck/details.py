@@ -143,9 +143,9 @@ def _parsed(text: str, doc) -> Parsed:  # noqa: ANN001 - a spacy Doc
 def _named_subject(verb) -> Span | None:  # noqa: ANN001
     """The verb's subject when it is a name ("Leonid Vasyukevich, a 69-year-old lawmaker" -> the name)."""
     for child in verb.children:
-        if child.dep_ == "nsubj" and child.pos_ == "PROPN":
+        if child.dep_ == "nsubj" and (child.pos_ == "PROPN" or child.ent_type_ in ("PERSON", "ORG")):
             words = [w for w in child.subtree if w.dep_ in ("compound", "flat") or w.i == child.i]
-            words = [w for w in words if w.pos_ == "PROPN"]
+            words = [w for w in words if w.pos_ == "PROPN" or w.ent_type_ in ("PERSON", "ORG")] or [child]
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
             return Span(start, end, verb.doc.text[start:end])
     return None
