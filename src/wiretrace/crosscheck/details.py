@@ -140,14 +140,25 @@ def _parsed(text: str, doc) -> Parsed:  # noqa: ANN001 - a spacy Doc
     return Parsed(text, tokens, entities, tuple(s for s in speakers if s), words, actors)
 
 
+_LIGHT_VERBS = frozenset({"be", "have", "get", "do", "make", "take", "go", "come", "give"})
+
+
 def _named_subject(verb) -> Span | None:  # noqa: ANN001
-    """The verb's subject when it is a name ("Leonid Vasyukevich, a 69-year-old lawmaker" -> the name)."""
+    """The verb's subject when it is a person's or an organisation's name ("Leonid Vasyukevich, a lawmaker").
+
+    Only for an active verb with content of its own: in "Foley beheaded by ISIS" the subject is who it was
+    done to, and "have"/"get" say little of who did what. An acronym may be another name's alias ("ISIS",
+    "Islamic State"), so it is no actor here; nor is a capitalised common noun of a headline ("Prankster").
+    """
+    if lemma(verb).lower() in _LIGHT_VERBS or any(c.dep_ in ("agent", "auxpass") for c in verb.children):
+        return None
     for child in verb.children:
-        if child.dep_ == "nsubj" and (child.pos_ == "PROPN" or child.ent_type_ in ("PERSON", "ORG")):
-            words = [w for w in child.subtree if w.dep_ in ("compound", "flat") or w.i == child.i]
-            words = [w for w in words if w.pos_ == "PROPN" or w.ent_type_ in ("PERSON", "ORG")] or [child]
+        if child.dep_ == "nsubj" and child.ent_type_ in ("PERSON", "ORG"):
+            words = [w for w in child.subtree if w.ent_type_ in ("PERSON", "ORG") and w.ent_iob_ != "O"
+                     and (w.i == child.i or w.dep_ in ("compound", "flat"))] or [child]
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-            return Span(start, end, verb.doc.text[start:end])
+            text = verb.doc.text[start:end]
+            return None if text.isupper() else Span(start, end, text)
     return None
 
 
