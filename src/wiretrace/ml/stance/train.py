@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.ml.stance import synth
+from wiretrace.ml.stance import fnc, synth
 from wiretrace.ml.stance.model import (
     CONFIG_FILE,
     LABELS,
@@ -64,6 +64,8 @@ class TrainOptions:
             and is mapped to neutral, so it is down-weighted.
         max_pairs: cap on public NLI pairs (None: all); for quick pipeline checks.
         synth_pairs: number of synthetic news pairs added.
+        fnc: which FNC-1 training rows become real-news pairs (:mod:`wiretrace.ml.stance.fnc`); None: none,
+            as for the shipped model (a run with them was measured and not shipped: see the model card).
         epochs: passes over the training set.
         batch_size: pairs per step.
         lr: peak AdamW learning rate (linear warm-up then linear decay).
@@ -87,6 +89,7 @@ class TrainOptions:
     source_weights: dict[str, float] = field(default_factory=lambda: {"rte_train": 0.5})
     max_pairs: int | None = None
     synth_pairs: int = 9000
+    fnc: fnc.FncOptions | None = None
     epochs: float = 2.0
     batch_size: int = 32
     lr: float = 5e-5
@@ -170,6 +173,15 @@ def load_synthetic_pairs(options: TrainOptions) -> list[Example]:
         return []
     pairs = synth.build_from_dir(options.corpus_dir, synth.SynthOptions(n_pairs=options.synth_pairs, seed=options.seed))
     return [Example(p.premise, p.hypothesis, LABEL_ID[p.label], "synth_news") for p in pairs]
+
+
+def load_fnc_pairs(options: TrainOptions) -> list[Example]:
+    """Real-news pairs from the training topics of FNC-1 (none when ``options.fnc`` is None)."""
+    if options.fnc is None:
+        return []
+    pairs = fnc.build_pairs(options.fnc)
+    logger.info("FNC-1 pairs: %d %s", len(pairs), fnc.summary(pairs))
+    return [Example(p.premise, p.hypothesis, LABEL_ID[p.label], "fnc1_" + p.stance) for p in pairs]
 
 
 def length_bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -360,7 +372,7 @@ def train_stance(options: TrainOptions) -> TrainReport:
     base = _base_model_dir(options)
     shutil.copyfile(base / TOKENIZER_FILE, out / TOKENIZER_FILE)
     tokenizer = load_tokenizer(out / TOKENIZER_FILE, options.max_len)
-    examples = load_public_pairs(options) + load_synthetic_pairs(options)
+    examples = load_public_pairs(options) + load_synthetic_pairs(options) + load_fnc_pairs(options)
     per_source = dict(sorted(Counter(e.source for e in examples).items()))
     logger.info("training pairs: %d %s", len(examples), per_source)
     model, steps, loss = fine_tune(examples, options, tokenizer)
@@ -390,7 +402,10 @@ def train_stance(options: TrainOptions) -> TrainReport:
 
 
 def _write_config(out: Path, options: TrainOptions, temperature: float, figures: dict) -> None:
-    opts = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items() if k != "out"}
+    opts = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items() if k not in ("out", "fnc")}
+    opts["fnc"] = None if options.fnc is None else {
+        k: (Path(v).name if isinstance(v, Path) else v) for k, v in asdict(options.fnc).items()
+    }
     for key in ("nli_dir", "corpus_dir"):
         opts[key] = Path(opts[key]).name if opts[key] else None
     config = {
@@ -418,11 +433,13 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
     p.add_argument("--corpus-dir", type=Path, default=defaults.corpus_dir)
     p.add_argument("--base-model", type=Path, default=None, help="HF folder of initial weights")
     p.add_argument("--max-minutes", type=float, default=None, help="time budget of the training loop")
+    p.add_argument("--fnc", action="store_true", help="add FNC-1 real-news pairs (training topics only)")
     a = p.parse_args(argv)
     return replace(
         defaults, out=a.out, seed=a.seed, max_pairs=a.max_pairs, synth_pairs=a.synth_pairs, epochs=a.epochs,
         batch_size=a.batch_size, lr=a.lr, max_len=a.max_len, threads=a.threads, nli_dir=a.nli_dir,
         corpus_dir=a.corpus_dir, base_model=a.base_model, max_minutes=a.max_minutes,
+        fnc=fnc.FncOptions() if a.fnc else None,
     )
 
 
