@@ -24,7 +24,6 @@ related/unrelated call, 0.75 more for the right stance of a related pair) relati
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import random
@@ -37,24 +36,13 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace.claims.sentences import split_sentences
+from wiretrace.ml.stance.fnc import read_bodies, read_rows, unseen_rows
 from wiretrace.models import SentenceHit
 from wiretrace.verify import CheckOptions, decide, judge
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 VERDICT_STANCE = {"supported": "agree", "refuted": "disagree", "disputed": "discuss"}
 MIN_SENTENCE_CHARS = 15  # as the sentence index (`verify.index`)
-csv.field_size_limit(1 << 26)
-
-
-def load_pairs(path: Path) -> list[tuple[str, str, str]]:
-    """(headline, body id, stance) rows of an FNC-1 stances file."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["Headline"], r["Body ID"], r["Stance"]) for r in csv.DictReader(fh)]
-
-
-def load_bodies(path: Path) -> dict[str, str]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
 
 
 def sample(pairs: list, limit: int, seed: int = 13) -> list:
@@ -193,21 +181,19 @@ def main() -> int:
 
     model, embedder = stance_model(), sentence_embedder()
     options = CheckOptions()
-    bodies = Bodies(load_bodies(args.bodies), embedder)
+    bodies = Bodies(read_bodies(args.bodies), embedder)
     started = time.perf_counter()
     cut, base_cut = args.threshold, args.baseline_threshold
     if args.tune is not None:
         if args.tune.resolve() == args.stances.resolve():
             parser.error("--tune must not be the file reported")
-        tune = sample(load_pairs(args.tune), args.tune_limit)
+        tune = sample(read_rows(args.tune), args.tune_limit)
         related = [s != "unrelated" for _, _, s in tune]
         ours, base = read_all(tune, bodies, model, options)
         cut = fit_threshold([r for _, r in ours], related) if cut is None else cut
         base_cut = fit_threshold([r for _, r in base], related) if base_cut is None else base_cut
-    pairs = load_pairs(args.stances)
+    pairs = read_rows(args.stances)
     if args.unseen:
-        from wiretrace.ml.stance.fnc import unseen_rows
-
         pairs = unseen_rows(pairs)
     pairs = sample(pairs, args.limit)
     gold = [s for _, _, s in pairs]
