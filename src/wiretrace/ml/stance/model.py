@@ -121,6 +121,7 @@ class StanceModel:
 
         from wiretrace.engines.local import passes_side_by_side
         from wiretrace.ml.device import confirm_cuda, providers
+        from wiretrace.ml.int8 import session_model
 
         self.path = Path(onnx_path)
         self.config = _read_config(self.path.parent / CONFIG_FILE)
@@ -143,7 +144,9 @@ class StanceModel:
         elif threads:
             opts.intra_op_num_threads = threads
         try:
-            self.session = ort.InferenceSession(str(self.path), sess_options=opts, providers=providers(self.device))
+            # uint8 weights where this CPU's uint8 x int8 products saturate (see wiretrace.ml.int8)
+            model = session_model(self.path)
+            self.session = ort.InferenceSession(model, sess_options=opts, providers=providers(self.device))
         except Exception as exc:  # onnxruntime raises several private exception types
             raise StanceModelError(f"{self.path}: not a loadable ONNX stance model ({exc})") from exc
         if self.device == "cuda" and not confirm_cuda(self.session, device):
