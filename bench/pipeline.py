@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -100,17 +101,18 @@ def _article(rng: random.Random, ev: dict) -> tuple[str, list[str]]:
     return title, paragraphs
 
 
-def generate(root: Path, n: int, seed: int = 0) -> int:
-    """Write `n` documents under root/text and root/html; returns the number of planted events."""
-    rng = random.Random(seed)
-    text_dir, html_dir = root / "text", root / "html"
-    text_dir.mkdir(parents=True, exist_ok=True)
-    html_dir.mkdir(parents=True, exist_ok=True)
+def planted_stream(n: int, rng: random.Random, days: int = 365) -> Iterator[tuple[int, date, str, list[str], int]]:
+    """`n` generated articles as (number, published day, title, paragraphs, planted event), in event order.
+
+    Events fall on a random day of `days` from 2016-01-01 and their articles within 3 days of it; 5% of
+    articles are lightly edited copies of the one before. `eval/fit_events.py` draws its dense train stream
+    from here with another seed (and fewer days, for the same articles a day in less time). `rng` may be
+    drawn from between articles (`generate` draws the pages' boilerplate from it, as it always has).
+    """
     written, events = 0, 0
-    planted: dict[str, int] = {}
     while written < n:
         ev = _event(rng, events)
-        day = date(2016, 1, 1) + timedelta(days=rng.randrange(365))
+        day = date(2016, 1, 1) + timedelta(days=rng.randrange(days))
         last = None
         for _ in range(min(rng.randint(1, 8), n - written)):
             if last is not None and rng.random() < 0.05:
@@ -119,18 +121,31 @@ def generate(root: Path, n: int, seed: int = 0) -> int:
                 title, paragraphs = _article(rng, ev)
             paragraphs[0] = f"{paragraphs[0]} (Report {written}.)"  # every document unique
             published = day + timedelta(days=rng.randrange(3))
-            if written % 2:
-                page = html_document(title, paragraphs, rng, written).replace(
-                    "2024-03-12T10:00:00Z", f"{published.isoformat()}T10:00:00Z").replace("12 March 2024", "")
-                (html_dir / f"{written:06d}.html").write_text(page, encoding="utf-8")
-                planted[f"{written:06d}.html"] = events
-            else:
-                text = "\n\n".join([title, published.strftime("%B %d, %Y"), *paragraphs, "Share this article"])
-                (text_dir / f"{written:06d}.txt").write_text(text + "\n", encoding="utf-8")
-                planted[f"{written:06d}.txt"] = events
+            yield written, published, title, paragraphs, events
             last = (title, paragraphs)
             written += 1
         events += 1
+
+
+def generate(root: Path, n: int, seed: int = 0) -> int:
+    """Write `n` documents under root/text and root/html; returns the number of planted events."""
+    rng = random.Random(seed)
+    text_dir, html_dir = root / "text", root / "html"
+    text_dir.mkdir(parents=True, exist_ok=True)
+    html_dir.mkdir(parents=True, exist_ok=True)
+    planted: dict[str, int] = {}
+    events = 0
+    for written, published, title, paragraphs, event in planted_stream(n, rng):
+        if written % 2:
+            page = html_document(title, paragraphs, rng, written).replace(
+                "2024-03-12T10:00:00Z", f"{published.isoformat()}T10:00:00Z").replace("12 March 2024", "")
+            (html_dir / f"{written:06d}.html").write_text(page, encoding="utf-8")
+            planted[f"{written:06d}.html"] = event
+        else:
+            text = "\n\n".join([title, published.strftime("%B %d, %Y"), *paragraphs, "Share this article"])
+            (text_dir / f"{written:06d}.txt").write_text(text + "\n", encoding="utf-8")
+            planted[f"{written:06d}.txt"] = event
+        events = event + 1
     (root / "planted.json").write_text(json.dumps(planted), encoding="utf-8")
     return events
 

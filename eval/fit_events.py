@@ -5,8 +5,10 @@ built so far (teacher forcing): each candidate event the clusterer would score g
 by whether the article belongs to it. A logistic regression over the features of `wiretrace.stories.signals`
 is fitted on them, each set weighing the same; then the join threshold is the one whose whole clustering
 scores the best mean B3-F1 over the train sets. Two regressions: `dated` on the dated sets (the train half of
-labelled PolNeAR, as is and title-less, and NeuS train with planted dates, 20 events a day, as is and
-title-less: busy days of look-alike events), `undated` on the undated ones (NeuS train as is and title-less,
+labelled PolNeAR, as is and title-less, NeuS train with planted dates, 20 events a day, as is and
+title-less: busy days of look-alike events, and 12,000 articles of bench/pipeline.py's generated stream
+drawn with seed 101, not the bench's 0: as many articles a day as its 100k run, events of one template that
+differ in their names, places and figures), `undated` on the undated ones (NeuS train as is and title-less,
 PolNeAR train date-less and both). Nothing of NeuS val or PolNeAR dev is read.
 
     python eval/fit_events.py --cache /tmp/wt-stories-cache            # writes the JSON
@@ -35,8 +37,12 @@ from wiretrace.stories.signals import FEATURES, MODEL_FILE, Regression, WordFreq
 ROOT = Path(__file__).resolve().parents[1]
 NEUS_TRAIN = ROOT.parent / "shared" / "corpus" / "neus" / "train.jsonl"
 PLANTED = 20  # NeuS train events a day when dates are planted: a busy day of look-alike events
+# The generated dense stream of bench/pipeline.py, drawn with another seed than the bench's (0): as many
+# articles a day as its 100k run (about 270), over fewer days.
+STREAM, STREAM_SEED, STREAM_ARTICLES, STREAM_DAYS = "stream", 101, 12_000, 44
 SETS = {  # regression: (file, drop titles, drop dates or plant them); None is labelled PolNeAR
-    "dated": [(None, False, False), (None, True, False), (NEUS_TRAIN, False, "plant"), (NEUS_TRAIN, True, "plant")],
+    "dated": [(None, False, False), (None, True, False), (NEUS_TRAIN, False, "plant"), (NEUS_TRAIN, True, "plant"),
+              (STREAM, False, False)],
     "undated": [(NEUS_TRAIN, False, False), (NEUS_TRAIN, True, False), (None, False, True), (None, True, True)],
 }
 
@@ -70,6 +76,10 @@ def load_sets(cache: Path | None, limit: int, kind: str) -> list[tuple[str, list
     """The train sets of one regression with their lead vectors; NeuS train cut to `limit` events if asked."""
     out = []
     for path, no_titles, no_dates in SETS[kind]:
+        if path == STREAM:
+            articles, gold = planted_stream_set()
+            out.append((f"generated-stream-seed-{STREAM_SEED}", articles, lead_vectors(articles, 2, cache), gold))
+            continue
         plant = PLANTED if no_dates == "plant" else 0
         articles, gold = read(path, "all" if path else "train", "event", no_titles, no_dates is True, plant,
                               limit if path else 0)
@@ -77,6 +87,22 @@ def load_sets(cache: Path | None, limit: int, kind: str) -> list[tuple[str, list
         name = f"{'neus-train' if path else 'polnear-train'}{'-no-titles' * no_titles}{suffix}"
         out.append((name, articles, lead_vectors(articles, 2, cache), gold))
     return out
+
+
+def planted_stream_set() -> tuple[list[Article], dict[str, str]]:
+    """Articles and planted events of the generated dense stream (bench/pipeline.py's generator)."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pipeline import planted_stream
+
+    articles, gold = [], {}
+    stream = planted_stream(STREAM_ARTICLES, random.Random(STREAM_SEED), STREAM_DAYS)
+    for number, day, title, paragraphs, event in stream:
+        key = f"stream-{number:06d}"
+        articles.append(Article(id=key, text="\n\n".join(paragraphs), title=title, published=day.isoformat()))
+        gold[key] = str(event)
+    return articles, gold
 
 
 def fit(sets: list, options: ClusterOptions, c: float) -> Regression:
