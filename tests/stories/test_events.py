@@ -125,3 +125,20 @@ def test_a_busy_generated_stream_keeps_its_planted_events_apart():
         pred = {a: e.id for e in grouping.events for a in e.articles}
         scores.append(bcubed_f1(pred, gold))
     assert sum(scores) / len(scores) >= 0.90, scores
+
+
+def test_shared_words_cannot_join_articles_whose_leads_are_unrelated():
+    """The same words and names with unrelated lead vectors stay two events (`min_lead_cosine`)."""
+    from dataclasses import replace
+
+    from wiretrace.stories.levels import ClusterOptions
+
+    text = QUAKE_A + " " + QUAKE_A2
+    articles = [Article(id=f"q{i}", text=text, title=None, published="2024-05-07") for i in range(2)]
+    first, second = np.zeros(384, np.float32), np.zeros(384, np.float32)
+    first[0], second[1] = 1.0, 1.0  # orthogonal leads
+    vectors = {"q0": first, "q1": second}
+    gated, _ = cluster_articles(articles, vectors)
+    assert len(gated.events) == 2
+    ungated, _ = cluster_articles(articles, vectors, options=replace(ClusterOptions(), min_lead_cosine=-1.0))
+    assert len(ungated.events) == 1  # what the words alone say, and why the gate is there

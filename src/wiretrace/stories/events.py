@@ -20,7 +20,7 @@ import numpy as np
 
 from wiretrace.stories.levels import Cluster, ClusterOptions, Level, gap_days
 from wiretrace.stories.names import NameFrequencies, name_overlap
-from wiretrace.stories.signals import SameEventModel, TextSignals, WordFrequencies
+from wiretrace.stories.signals import FEATURES, SameEventModel, TextSignals, WordFrequencies
 
 
 class EventLevel(Level):
@@ -128,6 +128,8 @@ class EventLevel(Level):
         """Add an article to the most probable candidate event over its threshold, or to a new event."""
         best, best_p = None, 0.0
         for cluster, x in self.candidates(vector, signals, day, names, words):
+            if x[_CLOSEST] < self.options.min_lead_cosine:
+                continue  # unrelated leads: shared words alone must not join them (see `ClusterOptions`)
             regression = self.model.regression(x)
             p = regression.probability(x)
             if p >= regression.threshold and p >= best_p:
@@ -136,6 +138,9 @@ class EventLevel(Level):
             best = self.start(member, vector)
         self.take(best, member, vector, signals, day)
         return best
+
+
+_CLOSEST = FEATURES.index("max_cosine")
 
 
 def _margin(cosines: np.ndarray, ranked: list[int], rank: int) -> float:

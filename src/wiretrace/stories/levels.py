@@ -26,6 +26,11 @@ class ClusterOptions:
             a week keeps its later reports, and a long window costs little because the model, not a
             cosine, decides.
         event_candidates: the events closest by centroid cosine that the model scores for each article.
+        min_lead_cosine: an article joins no event whose closest recent member's lead cosine is under this,
+            whatever the model says. The word signals weigh much in the model, and where every text shares
+            one vocabulary (an outlet's boilerplate; `bench/stories.py`'s corpus, whose event words the word
+            reader does not see) they are high for unrelated articles. Of the train sets' true pairs, 1% or
+            fewer fall under 0.2 (0.27-0.63 at the first percentile; NeuS title-less 0.31).
         recent_members: the last members of an event that the closest-member signals look at (bounds the
             cost for large events).
         top_words: an article's words (by TF-IDF) whose share in an event's members is a signal.
@@ -39,6 +44,7 @@ class ClusterOptions:
     event_model: SameEventModel = field(default_factory=SameEventModel.load)
     event_days: int = 7
     event_candidates: int = 10
+    min_lead_cosine: float = 0.2
     recent_members: int = 16
     top_words: int = 40
     story_threshold: float = 0.6
